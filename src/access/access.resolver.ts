@@ -1,0 +1,52 @@
+import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import DataLoader from 'dataloader';
+import { Authorize } from '../platform/auth/auth.decorators';
+import { RequestContext, requestLoader } from '../platform/graphql/request-context';
+import { AccessService, Caller } from './access.service';
+import { CurrentCaller } from './current-caller.decorator';
+import { ApiKeyInfo, CreateApiKeyInput, CreatedApiKey, CreatePrincipalInput, Principal } from './principal.types';
+
+@Resolver(() => Principal)
+export class AccessResolver {
+  constructor(private readonly access: AccessService) {}
+
+  @Query(() => Principal, { description: 'The authenticated caller.' })
+  @Authorize('read', 'Catalog')
+  me(@CurrentCaller() caller: Caller): Principal {
+    return caller.principal;
+  }
+
+  @Query(() => [Principal])
+  @Authorize('admin', 'Principal')
+  principals(): Promise<Principal[]> {
+    return this.access.listPrincipals();
+  }
+
+  @Mutation(() => Principal, { description: 'Creates a user or service account, or updates its roles and teams.' })
+  @Authorize('admin', 'Principal')
+  createPrincipal(@Args('input') input: CreatePrincipalInput): Promise<Principal> {
+    return this.access.createPrincipal(input);
+  }
+
+  @Mutation(() => CreatedApiKey, { description: 'Issues an API key; the secret is returned once.' })
+  @Authorize('admin', 'Principal')
+  createApiKey(@Args('input') input: CreateApiKeyInput): Promise<CreatedApiKey> {
+    return this.access.createApiKey(input);
+  }
+
+  @Mutation(() => ApiKeyInfo)
+  @Authorize('admin', 'Principal')
+  revokeApiKey(@Args('id') id: string): Promise<ApiKeyInfo> {
+    return this.access.revokeApiKey(id);
+  }
+
+  @ResolveField(() => [ApiKeyInfo], { description: 'Visible to admins only (others get FORBIDDEN).' })
+  async apiKeys(@Parent() principal: Principal, @CurrentCaller() caller: Caller, @Context() ctx: RequestContext): Promise<ApiKeyInfo[]> {
+    this.access.authorize(caller, 'admin', 'Principal');
+    const loader = requestLoader(ctx, 'access.keysOf', () => new DataLoader<string, ApiKeyInfo[]>(async (ids) => {
+      const map = await this.access.keysOf([...ids]);
+      return ids.map((id) => map.get(id) ?? []);
+    }));
+    return loader.load(principal.id);
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * The composition root: platform pieces (config, database, logging, GraphQL, health, metrics) and the
+ * domain modules. Built from an already-open database so that start-up order is explicit (main.ts).
+ */
+import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule, ValidationPipe } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
+import { GraphQLModule } from '@nestjs/graphql';
+import { LoggerModule } from 'nestjs-pino';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { AccessModule } from './access/access.module';
+import { CatalogModule } from './catalog/catalog.module';
+import { LineageModule } from './lineage/lineage.module';
+import { CONFIG, PedigreeConfig } from './platform/config/config';
+import { Db } from './platform/database/db';
+import { formatGraphQLError } from './platform/graphql/format-error';
+import { complexityLimitPlugin, depthLimitRule } from './platform/graphql/limits';
+import { RequestContext } from './platform/graphql/request-context';
+import { HealthController } from './platform/health/health.controller';
+import { HttpErrorFilter } from './platform/http/error.filter';
+import { ROOT_LOGGER } from './platform/logging/logger';
+import { HttpMetricsMiddleware, MetricsModule, MetricsService } from './platform/metrics/metrics';
+
+export interface AppDependencies {
+  config: PedigreeConfig;
+  dataSource: DataSource;
+  logger: Logger;
+}
+
+@Global()
+@Module({})
+class PlatformModule {
+  static register(deps: AppDependencies): DynamicModule {
+    return {
+      module: PlatformModule,
+      providers: [
+        { provide: CONFIG, useValue: deps.config },
+        { provide: ROOT_LOGGER, useValue: deps.logger },
+        { provide: Db, useValue: new Db(deps.dataSource) },
+      ],
+      exports: [CONFIG, ROOT_LOGGER, Db],
+    };
+  }
+}
+
+@Module({})
+export class AppModule implements NestModule {
+  static register(deps: AppDependencies): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        PlatformModule.register(deps),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            logger: deps.logger,
+            genReqId: (req) => {
+              const given = req.headers['x-request-id'];
+              return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : crypto.randomUUID();
+            },
+            autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/health/live' },
+          },
+        }),
+        MetricsModule,
+        GraphQLModule.forRootAsync<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          imports: [MetricsModule],
+          inject: [MetricsService],
+          useFactory: (metrics: MetricsService) => ({
+            path: '/graphql',
+            autoSchemaFile: true,
+            sortSchema: true,
+            playground: false,
+            graphiql: deps.config.graphql.playground,
+            introspection: true,
+            includeStacktraceInErrorResponses: false,
+            context: ({ req }: { req: RequestContext['req'] }): RequestContext => ({ req, loaders: new Map() }),
+            formatError: formatGraphQLError(deps.logger),
+            validationRules: [depthLimitRule(deps.config.graphql.maxDepth)],
+            plugins: [complexityLimitPlugin(deps.config.graphql.maxComplexity), metrics.graphqlPlugin()],
+          }),
+        }),
+        AccessModule,
+        LineageModule,
+        CatalogModule,
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: APP_FILTER, useClass: HttpErrorFilter },
+        {
+          provide: APP_PIPE,
+          useValue: new ValidationPipe({ transform: true, forbidUnknownValues: false, validationError: { target: false } }),
+        },
+      ],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(HttpMetricsMiddleware).forRoutes('*path');
+  }
+}

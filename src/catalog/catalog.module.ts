@@ -1,0 +1,55 @@
+/**
+ * The catalog: datasets, feature views, code, models, runs, deployments and contexts, each a node in the
+ * shared node table. Owns `node` and every typed table; records lineage only through LineageService.
+ */
+import { Module } from '@nestjs/common';
+import { LineageModule } from '../lineage/lineage.module';
+import { CatalogReader } from './nodes/catalog.reader';
+import { CatalogWriter } from './nodes/catalog.writer';
+import { NodesResolver } from './nodes/nodes.resolver';
+import { CodeResolver } from './code/code.resolver';
+import { CodeService } from './code/code.service';
+import { ContextsResolver } from './contexts/contexts.resolver';
+import { ContextsService } from './contexts/contexts.service';
+import { DatasetsResolver, DatasetVersionsResolver } from './datasets/datasets.resolver';
+import { DatasetsService } from './datasets/datasets.service';
+import { DeploymentRevisionsResolver, DeploymentsResolver } from './deployments/deployments.resolver';
+import { DeploymentsService } from './deployments/deployments.service';
+import { FeaturesResolver } from './features/features.resolver';
+import { FeaturesService } from './features/features.service';
+import { ModelsResolver, ModelVersionsResolver } from './models/models.resolver';
+import { ModelsService } from './models/models.service';
+import { RunsResolver } from './runs/runs.resolver';
+import { RunsService } from './runs/runs.service';
+
+export const CATALOG_RESOLVERS = [
+  NodesResolver,
+  DatasetsResolver,
+  DatasetVersionsResolver,
+  FeaturesResolver,
+  CodeResolver,
+  ModelsResolver,
+  ModelVersionsResolver,
+  RunsResolver,
+  DeploymentsResolver,
+  DeploymentRevisionsResolver,
+  ContextsResolver,
+];
+
+@Module({
+  imports: [LineageModule],
+  providers: [
+    CatalogReader,
+    CatalogWriter,
+    DatasetsService,
+    FeaturesService,
+    CodeService,
+    ModelsService,
+    RunsService,
+    DeploymentsService,
+    ContextsService,
+    ...CATALOG_RESOLVERS,
+  ],
+  exports: [CatalogReader, DatasetsService, ModelsService, RunsService, DeploymentsService],
+})
+export class CatalogModule {}

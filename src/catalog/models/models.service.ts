@@ -1,0 +1,115 @@
+/**
+ * Models and model versions: self-numbering versions, artifact-hash reuse, and stage changes with the
+ * "one production version per model" rule enforced by a unique index (so races cannot break it).
+ */
+import { Injectable } from '@nestjs/common';
+import { ConflictError, InvalidInputError } from '../../platform/errors/errors';
+import { LineageService } from '../../lineage/lineage.service';
+import { EdgeKind } from '../../lineage/edge.types';
+import { Entity } from '../nodes/node.repository';
+import { CatalogWriter } from '../nodes/catalog.writer';
+import { NodeKind } from '../nodes/node.types';
+import { resolveRef } from '../nodes/refs';
+import { identifier, makeUrn, versionUrn } from '../nodes/urn';
+import { lockParent, nextVersion } from '../nodes/versioning';
+import { ModelStage, RegisterModelInput, RegisterModelVersionInput, SetModelVersionStageInput } from './model.types';
+
+@Injectable()
+export class ModelsService {
+  constructor(
+    private readonly writer: CatalogWriter,
+    private readonly lineage: LineageService,
+  ) {}
+
+  async register(input: RegisterModelInput): Promise<Entity> {
+    identifier('name', input.name, 300);
+    if (input.name.includes('@')) throw new InvalidInputError(`name "${input.name}" must not contain "@", which separates versions in URNs.`);
+    const fields = this.writer.nodeFields(input);
+    return this.writer.write(async (tx) => {
+      const { id } = await this.writer.nodes.upsert(tx, {
+        kind: NodeKind.MODEL,
+        urn: makeUrn(NodeKind.MODEL, input.name),
+        name: input.name,
+        ...fields,
+      });
+      await tx.query(`INSERT INTO model (id) VALUES ($1) ON CONFLICT (id) DO NOTHING`, [id]);
+      return id;
+    });
+  }
+
+  async registerVersion(input: RegisterModelVersionInput): Promise<Entity> {
+    const fields = this.writer.nodeFields(input);
+    const metrics = this.writer.json('metrics', input.metrics);
+    const params = this.writer.json('params', input.params);
+    const signature = input.signature ?? null;
+    this.writer.json('signature', signature ?? undefined);
+    const sha = input.artifactSha256?.toLowerCase() ?? null;
+    return this.writer.write(async (tx) => {
+      const ref = await resolveRef(tx, 'modelUrn', input.modelUrn, NodeKind.MODEL);
+      const run = input.trainedByRunUrn ? await resolveRef(tx, 'trainedByRunUrn', input.trainedByRunUrn, NodeKind.RUN) : null;
+      const parent = await lockParent(tx, 'model', ref.id);
+      if (sha) {
+        const existing = await tx.query<{ id: string }>(
+          `SELECT id::text AS "id" FROM model_version WHERE model_id = $1 AND artifact_sha256 = $2`,
+          [ref.id, sha],
+        );
+        if (existing[0]) return existing[0].id;
+      }
+      const version = await nextVersion(tx, 'model', ref.id);
+      const { id } = await this.writer.nodes.upsert(tx, {
+        kind: NodeKind.MODEL_VERSION,
+        urn: versionUrn(parent.urn, version),
+        name: `${parent.name}@${version}`,
+        parentId: parent.id,
+        ...fields,
+        ownerTeam: fields.ownerTeam ?? parent.ownerTeam,
+        domain: fields.domain ?? parent.domain,
+        tags: fields.tags ?? parent.tags,
+        classifications: [...new Set([...parent.classifications, ...(fields.classifications ?? [])])],
+      });
+      await tx.query(
+        `INSERT INTO model_version (id, model_id, version, artifact_uri, artifact_sha256, framework, signature, metrics, params)
+         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, COALESCE($8::jsonb, '{}'), COALESCE($9::jsonb, '{}'))`,
+        [id, ref.id, version, input.artifactUri ?? null, sha, input.framework ?? null,
+          signature ? JSON.stringify(signature) : null, metrics ? JSON.stringify(metrics) : null,
+          params ? JSON.stringify(params) : null],
+      );
+      if (run) await this.lineage.openEdges(tx, [{ fromId: run.id, toId: id, kind: EdgeKind.OUTPUT }]);
+      return id;
+    });
+  }
+
+  async setStage(input: SetModelVersionStageInput): Promise<Entity> {
+    return this.writer.write(async (tx) => {
+      const ref = await resolveRef(tx, 'urn', input.urn, NodeKind.MODEL_VERSION);
+      const [{ modelId }] = await tx.query<{ modelId: string }>(
+        `SELECT model_id::text AS "modelId" FROM model_version WHERE id = $1`,
+        [ref.id],
+      );
+      await lockParent(tx, 'model', modelId);
+      if (input.stage === ModelStage.PRODUCTION) {
+        const current = await tx.query<{ id: string; urn: string }>(
+          `SELECT v.id::text AS "id", n.urn FROM model_version v JOIN node n ON n.id = v.id
+            WHERE v.model_id = $1 AND v.stage = 'production' AND v.id <> $2`,
+          [modelId, ref.id],
+        );
+        if (current[0] && !input.archiveExisting) {
+          throw new ConflictError(
+            `${current[0].urn} is already in production; archive it first or pass archiveExisting: true.`,
+            { productionVersion: current[0].urn },
+          );
+        }
+        if (current[0]) {
+          await tx.query(`UPDATE model_version SET stage = 'archived', stage_changed_at = now() WHERE id = $1`, [current[0].id]);
+          await this.writer.nodes.touch(tx, current[0].id);
+        }
+      }
+      const changed = await tx.query(
+        `UPDATE model_version SET stage = $2, stage_changed_at = now() WHERE id = $1 AND stage <> $2 RETURNING id`,
+        [ref.id, input.stage],
+      );
+      if (changed.length) await this.writer.nodes.touch(tx, ref.id);
+      return ref.id;
+    });
+  }
+}

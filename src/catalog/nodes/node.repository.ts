@@ -1,0 +1,158 @@
+/**
+ * The node spine: idempotent upsert by URN, batch loads by id and URN, filtered keyset pages. All SQL for
+ * the `node` table and the generic part of typed-table reads lives here.
+ */
+import { Sql } from '../../platform/database/db';
+import { ConflictError } from '../../platform/errors/errors';
+import { ENTITY_TABLES, NODE_COLUMNS } from './entity-tables';
+import { NodeKind, NodeRow } from './node.types';
+
+export interface NodeUpsert {
+  kind: NodeKind;
+  urn: string;
+  name: string;
+  parentId?: string | null;
+  description?: string | null;
+  ownerTeam?: string | null;
+  domain?: string | null;
+  tags?: string[] | null;
+  classifications?: string[] | null;
+  properties?: Record<string, unknown> | null;
+}
+
+export interface ListFilter {
+  ownerTeam?: string;
+  domain?: string;
+  tag?: string;
+  classification?: string;
+  namePrefix?: string;
+  parentId?: string;
+}
+
+/** An extra typed-table condition; `column` is always a literal from our code, never from input. */
+export interface TypedCondition {
+  column: string;
+  value: unknown;
+}
+
+export type Entity = NodeRow & Record<string, unknown>;
+
+function likePrefix(prefix: string): string {
+  return `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+export class NodeRepository {
+  /**
+   * Inserts the node or updates the given fields of the existing one (absent fields keep their value);
+   * `updated_at` moves only when something changed. Concurrent upserts of one URN resolve to one row.
+   */
+  async upsert(sql: Sql, n: NodeUpsert): Promise<{ id: string; inserted: boolean }> {
+    const rows = await sql.query<{ id: string; kind: NodeKind; inserted: boolean }>(
+      `INSERT INTO node AS n (kind, urn, name, parent_id, description, owner_team, domain, tags, classifications, properties)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, COALESCE($8::text[], '{}'), COALESCE($9::text[], '{}'), COALESCE($10::jsonb, '{}'))
+       ON CONFLICT (urn) DO UPDATE SET
+         description = COALESCE($5, n.description), owner_team = COALESCE($6, n.owner_team),
+         domain = COALESCE($7, n.domain), tags = COALESCE($8::text[], n.tags),
+         classifications = COALESCE($9::text[], n.classifications), properties = COALESCE($10::jsonb, n.properties),
+         updated_at = CASE WHEN (COALESCE($5, n.description), COALESCE($6, n.owner_team), COALESCE($7, n.domain),
+                                 COALESCE($8::text[], n.tags), COALESCE($9::text[], n.classifications),
+                                 COALESCE($10::jsonb, n.properties))
+                            IS DISTINCT FROM (n.description, n.owner_team, n.domain, n.tags, n.classifications, n.properties)
+                           THEN now() ELSE n.updated_at END
+       RETURNING n.id::text AS "id", n.kind, (xmax = 0) AS "inserted"`,
+      [
+        n.kind,
+        n.urn,
+        n.name,
+        n.parentId ?? null,
+        n.description ?? null,
+        n.ownerTeam ?? null,
+        n.domain ?? null,
+        n.tags ? [...new Set(n.tags)] : null,
+        n.classifications ? [...new Set(n.classifications)] : null,
+        n.properties ? JSON.stringify(n.properties) : null,
+      ],
+    );
+    const row = rows[0];
+    if (row.kind !== n.kind) throw new ConflictError(`URN ${n.urn} already names a ${row.kind}, not a ${n.kind}.`);
+    return { id: row.id, inserted: row.inserted };
+  }
+
+  async touch(sql: Sql, id: string): Promise<void> {
+    await sql.query(`UPDATE node SET updated_at = now() WHERE id = $1`, [id]);
+  }
+
+  async idsByUrns(sql: Sql, urns: readonly string[]): Promise<Map<string, { id: string; kind: NodeKind }>> {
+    if (urns.length === 0) return new Map();
+    const rows = await sql.query<{ id: string; kind: NodeKind; urn: string }>(
+      `SELECT id::text AS "id", kind, urn FROM node WHERE urn = ANY($1::text[])`,
+      [urns],
+    );
+    return new Map(rows.map((r) => [r.urn, { id: r.id, kind: r.kind }]));
+  }
+
+  /** Loads full entities (node + typed fields) for any mix of kinds: 1 + (number of kinds) statements. */
+  async entitiesByIds(sql: Sql, ids: readonly string[]): Promise<Map<string, Entity>> {
+    const out = new Map<string, Entity>();
+    if (ids.length === 0) return out;
+    const nodes = await sql.query<Entity>(`SELECT ${NODE_COLUMNS} FROM node n WHERE n.id = ANY($1::bigint[])`, [ids]);
+    const byKind = new Map<NodeKind, string[]>();
+    for (const node of nodes) {
+      out.set(node.id, node);
+      byKind.set(node.kind, [...(byKind.get(node.kind) ?? []), node.id]);
+    }
+    await Promise.all(
+      [...byKind].map(async ([kind, kindIds]) => {
+        const { table, columns } = ENTITY_TABLES[kind];
+        const typed = await sql.query<{ id: string }>(
+          `SELECT t.id::text AS "id", ${columns} FROM ${table} t WHERE t.id = ANY($1::bigint[])`,
+          [kindIds],
+        );
+        for (const row of typed) Object.assign(out.get(row.id)!, row, { id: row.id });
+      }),
+    );
+    return out;
+  }
+
+  /** One keyset page of entities of one kind, newest registration last, in a single statement. */
+  async list(
+    sql: Sql,
+    kind: NodeKind,
+    filter: ListFilter,
+    limit: number,
+    afterId: string | undefined,
+    typed: TypedCondition[] = [],
+  ): Promise<Entity[]> {
+    const params: unknown[] = [kind];
+    const where = ['n.kind = $1'];
+    const add = (clause: (p: string) => string, value: unknown) => {
+      params.push(value);
+      where.push(clause(`$${params.length}`));
+    };
+    if (filter.ownerTeam !== undefined) add((p) => `n.owner_team = ${p}`, filter.ownerTeam);
+    if (filter.domain !== undefined) add((p) => `n.domain = ${p}`, filter.domain);
+    if (filter.tag !== undefined) add((p) => `n.tags @> ARRAY[${p}::text]`, filter.tag);
+    if (filter.classification !== undefined) add((p) => `n.classifications @> ARRAY[${p}::text]`, filter.classification);
+    if (filter.namePrefix !== undefined) add((p) => `n.name LIKE ${p}`, likePrefix(filter.namePrefix));
+    if (filter.parentId !== undefined) add((p) => `n.parent_id = ${p}`, filter.parentId);
+    if (afterId !== undefined) add((p) => `n.id > ${p}`, afterId);
+    for (const c of typed) add((p) => `t.${c.column} = ${p}`, c.value);
+    params.push(limit);
+    const { table, columns } = ENTITY_TABLES[kind];
+    return sql.query<Entity>(
+      `SELECT ${NODE_COLUMNS}, ${columns} FROM node n JOIN ${table} t ON t.id = n.id
+        WHERE ${where.join(' AND ')} ORDER BY n.id LIMIT $${params.length}`,
+      params,
+    );
+  }
+
+  /** The newest version (highest id) under each parent. */
+  async latestChildIds(sql: Sql, parentIds: readonly string[]): Promise<Map<string, string>> {
+    const rows = await sql.query<{ parentId: string; id: string }>(
+      `SELECT DISTINCT ON (parent_id) parent_id::text AS "parentId", id::text AS "id"
+         FROM node WHERE parent_id = ANY($1::bigint[]) ORDER BY parent_id, id DESC`,
+      [parentIds],
+    );
+    return new Map(rows.map((r) => [r.parentId, r.id]));
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * Resolving caller-given URNs to node ids inside a write, with errors that say which field is wrong and
+ * what to do about it.
+ */
+import { Sql } from '../../platform/database/db';
+import { InvalidInputError, NotFoundError } from '../../platform/errors/errors';
+import { NodeRepository } from './node.repository';
+import { NodeKind } from './node.types';
+import { parseUrn } from './urn';
+
+export interface Ref {
+  /** Where the URN came from, e.g. `inputs[2]`. */
+  field: string;
+  urn: string;
+  /** Kinds the field accepts. */
+  kinds: readonly NodeKind[];
+}
+
+export interface Resolved {
+  id: string;
+  kind: NodeKind;
+  urn: string;
+}
+
+const nodes = new NodeRepository();
+
+export async function resolveRefs(sql: Sql, refs: readonly Ref[]): Promise<Resolved[]> {
+  for (const ref of refs) parseUrn(ref.field, ref.urn);
+  const found = await nodes.idsByUrns(sql, [...new Set(refs.map((r) => r.urn))]);
+  const missing = refs.filter((r) => !found.has(r.urn));
+  if (missing.length) {
+    const list = missing.slice(0, 5).map((r) => `${r.field} ${r.urn}`).join(', ');
+    throw new NotFoundError(`Not in the catalog: ${list}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}. Register them first.`, {
+      missing: missing.map((r) => r.urn).slice(0, 100),
+    });
+  }
+  return refs.map((ref) => {
+    const hit = found.get(ref.urn)!;
+    if (!ref.kinds.includes(hit.kind)) {
+      const versionHint =
+        hit.kind === NodeKind.DATASET || hit.kind === NodeKind.MODEL ? ` (name a version, e.g. ${ref.urn}@1)` : '';
+      throw new InvalidInputError(
+        `${ref.field} ${ref.urn} is a ${hit.kind}; expected ${ref.kinds.join(' or ')}${versionHint}.`,
+      );
+    }
+    return { ...hit, urn: ref.urn };
+  });
+}
+
+export async function resolveRef(sql: Sql, field: string, urn: string, kind: NodeKind): Promise<Resolved> {
+  parseUrn(field, urn, kind);
+  return (await resolveRefs(sql, [{ field, urn, kinds: [kind] }]))[0];
+}

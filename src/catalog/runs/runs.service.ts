@@ -1,0 +1,100 @@
+/**
+ * Runs: MLMD executions. Registration is an idempotent merge keyed by runId (events may repeat and arrive
+ * out of order), and records INPUT / OUTPUT / CODE edges in the same transaction.
+ */
+import { Injectable } from '@nestjs/common';
+import { Sql } from '../../platform/database/db';
+import { InvalidInputError } from '../../platform/errors/errors';
+import { LineageService } from '../../lineage/lineage.service';
+import { EdgeKind, NewEdge } from '../../lineage/edge.types';
+import { Entity } from '../nodes/node.repository';
+import { CatalogWriter } from '../nodes/catalog.writer';
+import { NodeKind } from '../nodes/node.types';
+import { Ref, resolveRefs } from '../nodes/refs';
+import { identifier, makeUrn } from '../nodes/urn';
+import { ContextsService } from '../contexts/contexts.service';
+import { RegisterRunInput } from './run.types';
+
+export const RUN_INPUT_KINDS = [NodeKind.DATASET_VERSION, NodeKind.MODEL_VERSION, NodeKind.FEATURE_VIEW] as const;
+export const RUN_OUTPUT_KINDS = [NodeKind.DATASET_VERSION, NodeKind.MODEL_VERSION] as const;
+
+@Injectable()
+export class RunsService {
+  constructor(
+    private readonly writer: CatalogWriter,
+    private readonly lineage: LineageService,
+    private readonly contexts: ContextsService,
+  ) {}
+
+  async register(input: RegisterRunInput): Promise<Entity> {
+    identifier('runId', input.runId, 300);
+    if (input.startedAt && input.endedAt && input.endedAt < input.startedAt) {
+      throw new InvalidInputError('endedAt is before startedAt.');
+    }
+    const fields = this.writer.nodeFields(input);
+    const params = this.writer.json('params', input.params);
+    const metrics = this.writer.json('metrics', input.metrics);
+    const urn = makeUrn(NodeKind.RUN, input.runId);
+    if (input.parentRunUrn === urn) throw new InvalidInputError('parentRunUrn names the run itself.');
+    const refs: Ref[] = [
+      ...(input.inputs ?? []).map((u, i) => ({ field: `inputs[${i}]`, urn: u, kinds: RUN_INPUT_KINDS })),
+      ...(input.outputs ?? []).map((u, i) => ({ field: `outputs[${i}]`, urn: u, kinds: RUN_OUTPUT_KINDS })),
+      ...(input.parentRunUrn ? [{ field: 'parentRunUrn', urn: input.parentRunUrn, kinds: [NodeKind.RUN] }] : []),
+      ...(input.codeVersionUrn ? [{ field: 'codeVersionUrn', urn: input.codeVersionUrn, kinds: [NodeKind.CODE_VERSION] }] : []),
+      ...(input.contextUrns ?? []).map((u, i) => ({ field: `contextUrns[${i}]`, urn: u, kinds: [NodeKind.CONTEXT] })),
+    ];
+    return this.writer.write(async (tx) => {
+      const resolved = await resolveRefs(tx, refs);
+      const byField = new Map(refs.map((r, i) => [r.field, resolved[i]]));
+      const { id } = await this.writer.nodes.upsert(tx, { kind: NodeKind.RUN, urn, name: input.name ?? input.runId, ...fields });
+      await this.upsertRunRow(tx, id, input, params, metrics, byField.get('parentRunUrn')?.id ?? null);
+      const pick = (prefix: string) => [...byField].filter(([f]) => f.startsWith(prefix)).map(([, r]) => r);
+      const edges: NewEdge[] = [
+        ...pick('inputs[').map((r) => ({ fromId: r.id, toId: id, kind: EdgeKind.INPUT })),
+        ...pick('outputs[').map((r) => ({ fromId: id, toId: r.id, kind: EdgeKind.OUTPUT })),
+        ...pick('codeVersionUrn').map((r) => ({ fromId: r.id, toId: id, kind: EdgeKind.CODE })),
+      ];
+      const self = edges.find((e) => e.fromId === e.toId);
+      if (self) throw new InvalidInputError('A run cannot be its own input or output.');
+      await this.lineage.openEdges(tx, edges);
+      await this.contexts.addMembers(tx, pick('contextUrns[').map((c) => c.id), [id]);
+      return id;
+    });
+  }
+
+  private async upsertRunRow(
+    tx: Sql,
+    id: string,
+    input: RegisterRunInput,
+    params: Record<string, unknown> | undefined,
+    metrics: Record<string, unknown> | undefined,
+    parentId: string | null,
+  ): Promise<void> {
+    const c = input.compute ?? {};
+    await tx.query(
+      `INSERT INTO run AS r (id, run_key, kind, status, started_at, ended_at, params, metrics,
+                             gpu_type, gpu_count, gpu_hours, energy_kwh, parent_run_id)
+       VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7::jsonb, '{}'), COALESCE($8::jsonb, '{}'), $9, $10, $11, $12, $13)
+       ON CONFLICT (id) DO UPDATE SET
+         status = CASE WHEN r.status IN ('completed','failed','aborted') AND EXCLUDED.status IN ('scheduled','running')
+                       THEN r.status ELSE EXCLUDED.status END,
+         started_at = COALESCE(r.started_at, EXCLUDED.started_at),
+         ended_at = COALESCE(EXCLUDED.ended_at, r.ended_at),
+         params = r.params || EXCLUDED.params,
+         metrics = r.metrics || EXCLUDED.metrics,
+         gpu_type = COALESCE(EXCLUDED.gpu_type, r.gpu_type),
+         gpu_count = COALESCE(EXCLUDED.gpu_count, r.gpu_count),
+         gpu_hours = COALESCE(EXCLUDED.gpu_hours, r.gpu_hours),
+         energy_kwh = COALESCE(EXCLUDED.energy_kwh, r.energy_kwh),
+         parent_run_id = COALESCE(EXCLUDED.parent_run_id, r.parent_run_id)
+       WHERE r.kind = EXCLUDED.kind`,
+      [id, input.runId, input.kind, input.status, input.startedAt ?? null, input.endedAt ?? null,
+        params ? JSON.stringify(params) : null, metrics ? JSON.stringify(metrics) : null,
+        c.gpuType ?? null, c.gpuCount ?? null, c.gpuHours ?? null, c.energyKwh ?? null, parentId],
+    );
+    const rows = await tx.query<{ kind: string }>(`SELECT kind FROM run WHERE id = $1`, [id]);
+    if (rows[0].kind !== input.kind) {
+      throw new InvalidInputError(`Run ${input.runId} is already registered as a ${rows[0].kind} run, not ${input.kind}.`);
+    }
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * The `edge` table. Writes are batched (one statement per batch, never a read before a write) and
+ * append-only in meaning: an edge is closed (valid_to) rather than updated or deleted.
+ */
+import { Sql } from '../platform/database/db';
+import { EdgeKind, EdgeRow, NewEdge } from './edge.types';
+
+const EDGE_COLUMNS = `e.id::text AS "id", e.from_node::text AS "fromId", e.to_node::text AS "toId", e.kind,
+  e.valid_from AS "validFrom", e.valid_to AS "validTo", e.recorded_at AS "recordedAt"`;
+
+export class EdgeRepository {
+  /** Opens edges that are not already open; re-recording an open edge changes nothing. */
+  async open(sql: Sql, edges: readonly NewEdge[]): Promise<number> {
+    if (edges.length === 0) return 0;
+    const rows = await sql.query(
+      `INSERT INTO edge (from_node, to_node, kind, valid_from)
+       SELECT f, t, k, COALESCE(v, now())
+         FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::timestamptz[]) AS x(f, t, k, v)
+       ON CONFLICT (from_node, to_node, kind) WHERE valid_to IS NULL DO NOTHING
+       RETURNING id`,
+      [edges.map((e) => e.fromId), edges.map((e) => e.toId), edges.map((e) => e.kind), edges.map((e) => e.validFrom ?? null)],
+    );
+    return rows.length;
+  }
+
+  /** Closes the open edges given, as of `validTo`. */
+  async close(sql: Sql, edges: readonly { fromId: string; toId: string; kind: EdgeKind }[], validTo: Date): Promise<number> {
+    if (edges.length === 0) return 0;
+    const rows = await sql.query(
+      `UPDATE edge e SET valid_to = GREATEST($4::timestamptz, e.valid_from)
+         FROM unnest($1::bigint[], $2::bigint[], $3::text[]) AS x(f, t, k)
+        WHERE e.from_node = x.f AND e.to_node = x.t AND e.kind = x.k AND e.valid_to IS NULL
+       RETURNING e.id`,
+      [edges.map((e) => e.fromId), edges.map((e) => e.toId), edges.map((e) => e.kind), validTo],
+    );
+    return rows.length;
+  }
+
+  /** Open edges arriving at (direction 'in') or leaving (direction 'out') each node. */
+  async current(sql: Sql, ids: readonly string[], direction: 'in' | 'out'): Promise<Map<string, EdgeRow[]>> {
+    const column = direction === 'in' ? 'to_node' : 'from_node';
+    const rows = await sql.query<EdgeRow>(
+      `SELECT ${EDGE_COLUMNS} FROM edge e WHERE e.${column} = ANY($1::bigint[]) AND e.valid_to IS NULL ORDER BY e.id`,
+      [ids],
+    );
+    const out = new Map<string, EdgeRow[]>(ids.map((id) => [id, []]));
+    for (const row of rows) out.get(direction === 'in' ? row.toId : row.fromId)!.push(row);
+    return out;
+  }
+}

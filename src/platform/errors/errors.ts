@@ -1,0 +1,44 @@
+/**
+ * Domain errors: services throw these; one filter (graphql/format-error.ts, http/error.filter.ts) maps
+ * them to GraphQL `extensions.code` and HTTP status. Messages are written for the caller to act on.
+ */
+export type ErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'INTERNAL';
+
+export abstract class PedigreeError extends Error {
+  abstract readonly code: ErrorCode;
+  abstract readonly httpStatus: number;
+  constructor(
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class InvalidInputError extends PedigreeError {
+  readonly code = 'BAD_USER_INPUT' as const;
+  readonly httpStatus = 400;
+}
+export class NotFoundError extends PedigreeError {
+  readonly code = 'NOT_FOUND' as const;
+  readonly httpStatus = 404;
+}
+export class ConflictError extends PedigreeError {
+  readonly code = 'CONFLICT' as const;
+  readonly httpStatus = 409;
+}
+export class UnauthenticatedError extends PedigreeError {
+  readonly code = 'UNAUTHENTICATED' as const;
+  readonly httpStatus = 401;
+}
+export class ForbiddenError extends PedigreeError {
+  readonly code = 'FORBIDDEN' as const;
+  readonly httpStatus = 403;
+}
