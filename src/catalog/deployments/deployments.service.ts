@@ -110,9 +110,10 @@ export class DeploymentsService {
   async revisionsOf(deploymentIds: readonly string[]): Promise<Map<string, DeploymentRevision[]>> {
     const rows = await this.db.query<DeploymentRevision>(
       `SELECT * FROM (
-         SELECT ${REVISION_COLUMNS}, row_number() OVER (PARTITION BY r.deployment_id ORDER BY r.valid_from DESC, r.id DESC) AS rn
+         SELECT ${REVISION_COLUMNS}, r.id AS seq,
+                row_number() OVER (PARTITION BY r.deployment_id ORDER BY r.valid_from DESC, r.id DESC) AS rn
            FROM deployment_revision r WHERE r.deployment_id = ANY($1::bigint[])) x
-        WHERE rn <= $2 ORDER BY "validFrom", "id"`,
+        WHERE rn <= $2 ORDER BY "validFrom", seq`,
       [deploymentIds, MAX_REVISIONS_LISTED],
     );
     const out = new Map<string, DeploymentRevision[]>(deploymentIds.map((id) => [id, []]));

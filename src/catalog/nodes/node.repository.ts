@@ -149,8 +149,8 @@ export class NodeRepository {
   /** The newest version (highest id) under each parent. */
   async latestChildIds(sql: Sql, parentIds: readonly string[]): Promise<Map<string, string>> {
     const rows = await sql.query<{ parentId: string; id: string }>(
-      `SELECT DISTINCT ON (parent_id) parent_id::text AS "parentId", id::text AS "id"
-         FROM node WHERE parent_id = ANY($1::bigint[]) ORDER BY parent_id, id DESC`,
+      `SELECT DISTINCT ON (n.parent_id) n.parent_id::text AS "parentId", n.id::text AS "id"
+         FROM node n WHERE n.parent_id = ANY($1::bigint[]) ORDER BY n.parent_id, n.id DESC`,
       [parentIds],
     );
     return new Map(rows.map((r) => [r.parentId, r.id]));
