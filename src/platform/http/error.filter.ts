@@ -32,6 +32,15 @@ export class HttpErrorFilter implements ExceptionFilter {
       const status = exception.getStatus();
       return res.status(status).json({ error: { code: CODE_BY_STATUS[status] ?? 'BAD_USER_INPUT', message: exception.message } });
     }
+    const clientError = exception as { status?: unknown; expose?: unknown; type?: unknown; message?: unknown; limit?: unknown };
+    if (typeof clientError.status === 'number' && clientError.status >= 400 && clientError.status < 500 && clientError.expose === true) {
+      // body-parser / http-errors: a client error whose message is safe to show.
+      const message =
+        clientError.type === 'entity.too.large'
+          ? `Request body too large: the limit is ${clientError.limit} bytes.`
+          : String(clientError.message);
+      return res.status(clientError.status).json({ error: { code: CODE_BY_STATUS[clientError.status] ?? 'BAD_USER_INPUT', message } });
+    }
     const reference = randomUUID();
     this.logger.error({ err: exception, reference }, 'unhandled error in HTTP request');
     return res.status(500).json({ error: { code: 'INTERNAL', message: `Internal error (reference ${reference}).` } });
