@@ -132,6 +132,13 @@ describe('authorization by role', () => {
       const res = await app.gql(query, variables, readerKey);
       assert.equal(codeOf(res), 'FORBIDDEN', `mutation ${field.name}: ${JSON.stringify(res.errors)}`);
     }
+    for (const field of rootFields('query')) {
+      const { query, variables } = operationFor('query', field);
+      const code = codeOf(await app.gql(query, variables, readerKey));
+      // Sample arguments may name nothing (NOT_FOUND) — but access itself is granted, except admin-only queries.
+      if (field.name === 'principals') assert.equal(code, 'FORBIDDEN');
+      else assert.ok(code !== 'FORBIDDEN' && code !== 'UNAUTHENTICATED', `query ${field.name}: ${code}`);
+    }
     const d = await app.ok(`{ datasets { edges { cursor } } me { name roles } }`, {}, readerKey);
     assert.deepEqual(d.me, { name: 'analyst', roles: ['READER'] });
   });
