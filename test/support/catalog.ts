@@ -3,61 +3,31 @@ import { TestApp } from './harness';
 
 export const sha = (seed: string): string => Buffer.from(seed.padEnd(32, '.')).toString('hex').slice(0, 64).padEnd(64, '0');
 
-export async function dataset(app: TestApp, name: string, extra: Record<string, unknown> = {}): Promise<string> {
-  const d = await app.ok<{ registerDataset: { urn: string } }>(
-    `mutation($input: RegisterDatasetInput!) { registerDataset(input: $input) { urn } }`,
-    { input: { namespace: 'postgres://warehouse', name, ...extra } },
+/** Calls `mutation(input: <inputType>!) { urn }` and returns the URN. */
+async function register(app: TestApp, mutation: string, inputType: string, input: Record<string, unknown>): Promise<string> {
+  const d = await app.ok<Record<string, { urn: string }>>(
+    `mutation($input: ${inputType}!) { ${mutation}(input: $input) { urn } }`,
+    { input },
   );
-  return d.registerDataset.urn;
+  return d[mutation].urn;
 }
 
-export async function datasetVersion(app: TestApp, datasetUrn: string, extra: Record<string, unknown> = {}): Promise<string> {
-  const d = await app.ok<{ registerDatasetVersion: { urn: string } }>(
-    `mutation($input: RegisterDatasetVersionInput!) { registerDatasetVersion(input: $input) { urn } }`,
-    { input: { datasetUrn, ...extra } },
-  );
-  return d.registerDatasetVersion.urn;
-}
+type Extra = Record<string, unknown>;
 
-export async function model(app: TestApp, name: string, extra: Record<string, unknown> = {}): Promise<string> {
-  const d = await app.ok<{ registerModel: { urn: string } }>(
-    `mutation($input: RegisterModelInput!) { registerModel(input: $input) { urn } }`,
-    { input: { name, ...extra } },
-  );
-  return d.registerModel.urn;
-}
-
-export async function modelVersion(app: TestApp, modelUrn: string, extra: Record<string, unknown> = {}): Promise<string> {
-  const d = await app.ok<{ registerModelVersion: { urn: string } }>(
-    `mutation($input: RegisterModelVersionInput!) { registerModelVersion(input: $input) { urn } }`,
-    { input: { modelUrn, ...extra } },
-  );
-  return d.registerModelVersion.urn;
-}
-
-export async function run(app: TestApp, runId: string, extra: Record<string, unknown> = {}): Promise<string> {
-  const d = await app.ok<{ registerRun: { urn: string } }>(
-    `mutation($input: RegisterRunInput!) { registerRun(input: $input) { urn } }`,
-    { input: { runId, kind: 'TRAINING', ...extra } },
-  );
-  return d.registerRun.urn;
-}
-
-export async function deployment(app: TestApp, name: string, extra: Record<string, unknown> = {}): Promise<string> {
-  const d = await app.ok<{ registerDeployment: { urn: string } }>(
-    `mutation($input: RegisterDeploymentInput!) { registerDeployment(input: $input) { urn } }`,
-    { input: { name, ...extra } },
-  );
-  return d.registerDeployment.urn;
-}
-
-export async function codeVersion(app: TestApp, commitSha: string, extra: Record<string, unknown> = {}): Promise<string> {
-  const d = await app.ok<{ registerCodeVersion: { urn: string } }>(
-    `mutation($input: RegisterCodeVersionInput!) { registerCodeVersion(input: $input) { urn } }`,
-    { input: { repositoryUrl: 'https://github.com/acme/models', commitSha, ...extra } },
-  );
-  return d.registerCodeVersion.urn;
-}
+export const dataset = (app: TestApp, name: string, extra: Extra = {}) =>
+  register(app, 'registerDataset', 'RegisterDatasetInput', { namespace: 'postgres://warehouse', name, ...extra });
+export const datasetVersion = (app: TestApp, datasetUrn: string, extra: Extra = {}) =>
+  register(app, 'registerDatasetVersion', 'RegisterDatasetVersionInput', { datasetUrn, ...extra });
+export const model = (app: TestApp, name: string, extra: Extra = {}) =>
+  register(app, 'registerModel', 'RegisterModelInput', { name, ...extra });
+export const modelVersion = (app: TestApp, modelUrn: string, extra: Extra = {}) =>
+  register(app, 'registerModelVersion', 'RegisterModelVersionInput', { modelUrn, ...extra });
+export const run = (app: TestApp, runId: string, extra: Extra = {}) =>
+  register(app, 'registerRun', 'RegisterRunInput', { runId, kind: 'TRAINING', ...extra });
+export const deployment = (app: TestApp, name: string, extra: Extra = {}) =>
+  register(app, 'registerDeployment', 'RegisterDeploymentInput', { name, ...extra });
+export const codeVersion = (app: TestApp, commitSha: string, extra: Extra = {}) =>
+  register(app, 'registerCodeVersion', 'RegisterCodeVersionInput', { repositoryUrl: 'https://github.com/acme/models', commitSha, ...extra });
 
 /** Counts rows of a table in the app's database (for "nothing changed" assertions). */
 export async function count(app: TestApp, table: string): Promise<number> {

@@ -1,6 +1,5 @@
 /** Datasets and their versions: idempotent registration, self-numbering versions, content-hash reuse. */
 import { Injectable } from '@nestjs/common';
-import { Sql } from '../../platform/database/db';
 import { InvalidInputError } from '../../platform/errors/errors';
 import { LineageService } from '../../lineage/lineage.service';
 import { EdgeKind } from '../../lineage/edge.types';
@@ -8,8 +7,8 @@ import { Entity } from '../nodes/node.repository';
 import { CatalogWriter } from '../nodes/catalog.writer';
 import { NodeKind } from '../nodes/node.types';
 import { resolveRef } from '../nodes/refs';
-import { identifier, makeUrn, versionUrn } from '../nodes/urn';
-import { lockParent, nextVersion } from '../nodes/versioning';
+import { identifier, makeUrn } from '../nodes/urn';
+import { claimVersion } from '../nodes/versioning';
 import { RegisterDatasetInput, RegisterDatasetVersionInput } from './dataset.types';
 
 export function datasetUrn(namespace: string, name: string): string {
@@ -56,40 +55,24 @@ export class DatasetsService {
     return this.writer.write(async (tx) => {
       const ref = await resolveRef(tx, 'datasetUrn', input.datasetUrn, NodeKind.DATASET);
       const run = input.producedByRunUrn ? await resolveRef(tx, 'producedByRunUrn', input.producedByRunUrn, NodeKind.RUN) : null;
-      const parent = await lockParent(tx, 'dataset', ref.id);
-      if (input.contentHash) {
-        const existing = await this.versionWithHash(tx, ref.id, input.contentHash);
-        if (existing) return existing;
-      }
-      const version = await nextVersion(tx, 'dataset', ref.id);
-      const columnClasses = columns.flatMap((c) => c.classifications);
-      const { id } = await this.writer.nodes.upsert(tx, {
+      const claim = await claimVersion(tx, this.writer.nodes, {
         kind: NodeKind.DATASET_VERSION,
-        urn: versionUrn(parent.urn, version),
-        name: `${parent.name}@${version}`,
-        parentId: parent.id,
-        ...fields,
-        ownerTeam: fields.ownerTeam ?? parent.ownerTeam,
-        domain: fields.domain ?? parent.domain,
-        tags: fields.tags ?? parent.tags,
-        classifications: [...new Set([...parent.classifications, ...(fields.classifications ?? []), ...columnClasses])],
+        parentId: ref.id,
+        hash: input.contentHash,
+        fields,
+        extraClassifications: columns.flatMap((c) => c.classifications),
       });
-      await tx.query(
-        `INSERT INTO dataset_version (id, dataset_id, version, content_hash, location_uri, columns, statistics)
-         VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb)`,
-        [id, ref.id, version, input.contentHash ?? null, input.locationUri ?? null, JSON.stringify(columns),
-          statistics ? JSON.stringify(statistics) : null],
-      );
+      const { id, version } = claim;
+      if (claim.created) {
+        await tx.query(
+          `INSERT INTO dataset_version (id, dataset_id, version, content_hash, location_uri, columns, statistics)
+           VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb)`,
+          [id, ref.id, version, input.contentHash ?? null, input.locationUri ?? null, JSON.stringify(columns),
+            statistics ? JSON.stringify(statistics) : null],
+        );
+      }
       if (run) await this.lineage.openEdges(tx, [{ fromId: run.id, toId: id, kind: EdgeKind.OUTPUT }]);
       return id;
     });
-  }
-
-  private async versionWithHash(tx: Sql, datasetId: string, hash: string): Promise<string | undefined> {
-    const rows = await tx.query<{ id: string }>(
-      `SELECT id::text AS "id" FROM dataset_version WHERE dataset_id = $1 AND content_hash = $2`,
-      [datasetId, hash],
-    );
-    return rows[0]?.id;
   }
 }

@@ -10,8 +10,8 @@ import { Entity } from '../nodes/node.repository';
 import { CatalogWriter } from '../nodes/catalog.writer';
 import { NodeKind } from '../nodes/node.types';
 import { resolveRef } from '../nodes/refs';
-import { identifier, makeUrn, versionUrn } from '../nodes/urn';
-import { lockParent, nextVersion } from '../nodes/versioning';
+import { identifier, makeUrn } from '../nodes/urn';
+import { claimVersion, lockModel } from '../nodes/versioning';
 import { ModelStage, RegisterModelInput, RegisterModelVersionInput, SetModelVersionStageInput } from './model.types';
 
 @Injectable()
@@ -47,33 +47,17 @@ export class ModelsService {
     return this.writer.write(async (tx) => {
       const ref = await resolveRef(tx, 'modelUrn', input.modelUrn, NodeKind.MODEL);
       const run = input.trainedByRunUrn ? await resolveRef(tx, 'trainedByRunUrn', input.trainedByRunUrn, NodeKind.RUN) : null;
-      const parent = await lockParent(tx, 'model', ref.id);
-      if (sha) {
-        const existing = await tx.query<{ id: string }>(
-          `SELECT id::text AS "id" FROM model_version WHERE model_id = $1 AND artifact_sha256 = $2`,
-          [ref.id, sha],
+      const claim = await claimVersion(tx, this.writer.nodes, { kind: NodeKind.MODEL_VERSION, parentId: ref.id, hash: sha, fields });
+      const { id, version } = claim;
+      if (claim.created) {
+        await tx.query(
+          `INSERT INTO model_version (id, model_id, version, artifact_uri, artifact_sha256, framework, signature, metrics, params)
+           VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, COALESCE($8::jsonb, '{}'), COALESCE($9::jsonb, '{}'))`,
+          [id, ref.id, version, input.artifactUri ?? null, sha, input.framework ?? null,
+            signature ? JSON.stringify(signature) : null, metrics ? JSON.stringify(metrics) : null,
+            params ? JSON.stringify(params) : null],
         );
-        if (existing[0]) return existing[0].id;
       }
-      const version = await nextVersion(tx, 'model', ref.id);
-      const { id } = await this.writer.nodes.upsert(tx, {
-        kind: NodeKind.MODEL_VERSION,
-        urn: versionUrn(parent.urn, version),
-        name: `${parent.name}@${version}`,
-        parentId: parent.id,
-        ...fields,
-        ownerTeam: fields.ownerTeam ?? parent.ownerTeam,
-        domain: fields.domain ?? parent.domain,
-        tags: fields.tags ?? parent.tags,
-        classifications: [...new Set([...parent.classifications, ...(fields.classifications ?? [])])],
-      });
-      await tx.query(
-        `INSERT INTO model_version (id, model_id, version, artifact_uri, artifact_sha256, framework, signature, metrics, params)
-         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, COALESCE($8::jsonb, '{}'), COALESCE($9::jsonb, '{}'))`,
-        [id, ref.id, version, input.artifactUri ?? null, sha, input.framework ?? null,
-          signature ? JSON.stringify(signature) : null, metrics ? JSON.stringify(metrics) : null,
-          params ? JSON.stringify(params) : null],
-      );
       if (run) await this.lineage.openEdges(tx, [{ fromId: run.id, toId: id, kind: EdgeKind.OUTPUT }]);
       return id;
     });
@@ -86,7 +70,7 @@ export class ModelsService {
         `SELECT model_id::text AS "modelId" FROM model_version WHERE id = $1`,
         [ref.id],
       );
-      await lockParent(tx, 'model', modelId);
+      await lockModel(tx, modelId);
       if (input.stage === ModelStage.PRODUCTION) {
         const current = await tx.query<{ id: string; urn: string }>(
           `SELECT v.id::text AS "id", n.urn FROM model_version v JOIN node n ON n.id = v.id
