@@ -10,6 +10,7 @@ import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { AccessModule } from './access/access.module';
+import { AccessService } from './access/access.service';
 import { CatalogModule } from './catalog/catalog.module';
 import { LineageModule } from './lineage/lineage.module';
 import { CONFIG, PedigreeConfig } from './platform/config/config';
@@ -64,9 +65,9 @@ export class AppModule implements NestModule {
         MetricsModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          imports: [MetricsModule],
-          inject: [MetricsService],
-          useFactory: (metrics: MetricsService) => ({
+          imports: [MetricsModule, AccessModule],
+          inject: [MetricsService, AccessService],
+          useFactory: (metrics: MetricsService, access: AccessService) => ({
             path: '/graphql',
             autoSchemaFile: true,
             sortSchema: true,
@@ -77,7 +78,11 @@ export class AppModule implements NestModule {
             context: ({ req }: { req: RequestContext['req'] }): RequestContext => ({ req, loaders: new Map() }),
             formatError: formatGraphQLError(deps.logger),
             validationRules: [depthLimitRule(deps.config.graphql.maxDepth)],
-            plugins: [complexityLimitPlugin(deps.config.graphql.maxComplexity), metrics.graphqlPlugin()],
+            plugins: [
+              access.graphqlAuthenticationPlugin(),
+              complexityLimitPlugin(deps.config.graphql.maxComplexity),
+              metrics.graphqlPlugin(),
+            ],
           }),
         }),
         AccessModule,

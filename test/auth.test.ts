@@ -68,6 +68,15 @@ describe('authentication', () => {
     }
   });
 
+  it('refuses introspection without a key', async () => {
+    const res = await app.gql(`{ __schema { types { name } } }`, {}, null);
+    assert.equal(codeOf(res), 'UNAUTHENTICATED');
+    assert.equal(res.status, 401);
+    assert.equal(res.data ?? null, null);
+    const typename = await app.gql(`{ __typename }`, {}, null);
+    assert.equal(codeOf(typename), 'UNAUTHENTICATED');
+  });
+
   it('tells what is wrong with a bad Authorization header', async () => {
     const cases: [string, RegExp][] = [
       ['Basic dXNlcjpwYXNz', /expected "Bearer <api key>"/],

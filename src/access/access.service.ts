@@ -3,6 +3,9 @@
  * and api_key tables; other domains use only this service.
  */
 import { Inject, Injectable } from '@nestjs/common';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+import type { Request } from 'express';
 import { createHash, randomBytes } from 'node:crypto';
 import { CONFIG, PedigreeConfig } from '../platform/config/config';
 import { Db } from '../platform/database/db';
@@ -51,6 +54,29 @@ export class AccessService {
     if (found.principal.disabledAt) throw new UnauthenticatedError('The principal of this API key is disabled.');
     const { disabledAt: _disabled, ...principal } = found.principal;
     return { principal, ability: abilityForRoles(principal.roles) };
+  }
+
+  /**
+   * Authenticates every GraphQL operation before any field runs — introspection included, which has no
+   * resolver for the guard to protect. The guard then authorizes each root field.
+   */
+  graphqlAuthenticationPlugin(): ApolloServerPlugin<{ req: Request & { caller?: Caller } }> {
+    return {
+      requestDidStart: async () => ({
+        didResolveOperation: async ({ contextValue }) => {
+          const req = contextValue.req;
+          if (req.caller) return;
+          try {
+            req.caller = await this.authenticate(req.headers.authorization);
+          } catch (err) {
+            if (err instanceof UnauthenticatedError) {
+              throw new GraphQLError(err.message, { extensions: { code: err.code, http: { status: 401 } } });
+            }
+            throw err;
+          }
+        },
+      }),
+    };
   }
 
   /** Throws FORBIDDEN unless the caller may perform `action` on `subject`. */

@@ -43,6 +43,10 @@ export function formatGraphQLError(logger: Logger) {
       return { ...base, message: original.message, extensions: { code: 'FORBIDDEN' } };
     }
     const code = formatted.extensions?.code;
+    if (code === 'UNAUTHENTICATED' || code === 'FORBIDDEN') {
+      // Raised by our own plugins before execution (authentication of the whole operation).
+      return { ...base, message: formatted.message, extensions: { code } };
+    }
     if (typeof code === 'string' && PASS_THROUGH_CODES.has(code)) {
       // Parse, validation and variable-coercion errors describe the caller's document: safe and useful.
       return { ...base, message: formatted.message, extensions: { code: 'BAD_USER_INPUT' } };
