@@ -1,4 +1,4 @@
-// Lint: typescript-eslint's recommended rules; tests may use `any` for GraphQL response shapes.
+// Lint: typescript-eslint's recommended rules; tests and benchmarks may use `any` for GraphQL response shapes.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -14,7 +14,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['test/**/*.ts'],
+    files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
 );

@@ -63,6 +63,17 @@ describe('datasets', () => {
   });
 });
 
+describe('dataset URN collisions', () => {
+  it('refuses a namespace/name split that spells an existing URN differently', async () => {
+    const a = await app.ok(`mutation { registerDataset(input: { namespace: "s3://lake/raw", name: "events" }) { urn } }`);
+    const res = await app.gql(`mutation { registerDataset(input: { namespace: "s3://lake", name: "raw/events" }) { urn } }`);
+    assert.equal(codeOf(res), 'CONFLICT');
+    assert.match(res.errors![0].message, /namespace "s3:\/\/lake\/raw", name "events"/);
+    const d = await app.ok(`query($u: String!) { dataset(urn: $u) { namespace name } }`, { u: a.registerDataset.urn });
+    assert.deepEqual(d.dataset, { namespace: 's3://lake/raw', name: 'events' });
+  });
+});
+
 describe('dataset versions', () => {
   it('number themselves 1, 2, … per dataset and carry schema, statistics, hash and location', async () => {
     const ds = await dataset(app, 'public.payments', { ownerTeam: 'payments', classifications: ['PCI'] });

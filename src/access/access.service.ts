@@ -100,7 +100,8 @@ export class AccessService {
       await this.repo.putKey(tx, {
         principalId: admin.id,
         name: 'PEDIGREE_ADMIN_API_KEY',
-        prefix: key.slice(0, 8),
+        // Never store part of an operator-chosen secret; generated keys may show their random prefix.
+        prefix: 'env',
         hash: digest(key),
         expiresAt: null,
       });

@@ -1,6 +1,6 @@
 /** Datasets and their versions: idempotent registration, self-numbering versions, content-hash reuse. */
 import { Injectable } from '@nestjs/common';
-import { InvalidInputError } from '../../platform/errors/errors';
+import { ConflictError, InvalidInputError } from '../../platform/errors/errors';
 import { LineageService } from '../../lineage/lineage.service';
 import { EdgeKind } from '../../lineage/edge.types';
 import { Entity } from '../nodes/node.repository';
@@ -30,10 +30,17 @@ export class DatasetsService {
     const urn = datasetUrn(input.namespace, input.name);
     return this.writer.write(async (tx) => {
       const { id } = await this.writer.nodes.upsert(tx, { kind: NodeKind.DATASET, urn, name: input.name, ...fields });
-      await tx.query(
-        `INSERT INTO dataset (id, namespace, name) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING`,
+      const [stored] = await tx.query<{ namespace: string; name: string }>(
+        `INSERT INTO dataset AS d (id, namespace, name) VALUES ($1, $2, $3)
+         ON CONFLICT (id) DO UPDATE SET namespace = d.namespace RETURNING d.namespace, d.name`,
         [id, input.namespace, input.name],
       );
+      if (stored.namespace !== input.namespace || stored.name !== input.name) {
+        // "a/b" + "c" and "a" + "b/c" spell the same URN; the first registration keeps it.
+        throw new ConflictError(
+          `${urn} is already the dataset namespace "${stored.namespace}", name "${stored.name}"; choose a namespace/name split that differs.`,
+        );
+      }
       return id;
     });
   }
