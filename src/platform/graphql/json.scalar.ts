@@ -22,10 +22,25 @@ function literalToValue(node: ValueNode, variables?: Record<string, unknown> | n
   }
 }
 
+// Input objects pass through class-transformer, which silently drops these keys; refusing them is honest.
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+function reservedKey(value: unknown, depth = 0): string | undefined {
+  if (value === null || typeof value !== 'object' || depth > 32) return undefined;
+  for (const key of Object.keys(value)) {
+    if (RESERVED_KEYS.has(key)) return key;
+    const nested = reservedKey((value as Record<string, unknown>)[key], depth + 1);
+    if (nested) return nested;
+  }
+  return undefined;
+}
+
 function ensureObject(value: unknown): Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new GraphQLError('JSONObject must be a JSON object, e.g. {"key": "value"}');
   }
+  const reserved = reservedKey(value);
+  if (reserved) throw new GraphQLError(`JSONObject keys may not be "${reserved}" (reserved: __proto__, constructor, prototype).`);
   return value as Record<string, unknown>;
 }
 
