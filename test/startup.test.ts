@@ -58,6 +58,16 @@ async function start(env: Record<string, string>): Promise<Started> {
   throw new Error(`not healthy within 60 s:\n${output}`);
 }
 
+/** Polls `probe` until it returns a value, for at most `ms`. */
+async function waitFor<T>(probe: () => T | undefined, ms = 5000): Promise<T | undefined> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 function exitOf(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
 }
@@ -78,6 +88,11 @@ describe('npm start on embedded PostgreSQL', () => {
     const reg = await gql(first.url, `mutation { registerDataset(input: { namespace: "file://", name: "persisted" }) { urn } }`);
     assert.equal(reg.data.registerDataset.urn, 'urn:pedigree:dataset:file:///persisted');
     assert.match(first.output(), /"msg":"Pedigree is ready"/);
+    // Structured JSON request logs, with the API key redacted.
+    const requestLog = await waitFor(() => first.output().split('\n').find((line) => line.includes('"url":"/graphql"')));
+    assert.ok(requestLog, `a request log line in:\n${first.output()}`);
+    assert.equal(JSON.parse(requestLog!).req.headers.authorization, '[redacted]');
+    assert.ok(!first.output().includes(KEY), 'the API key never appears in logs');
     first.child.kill('SIGINT');
     assert.equal(await exitOf(first.child), 0, first.output());
     assert.ok(!existsSync(join(dataDir, 'pg', 'postmaster.pid')), 'PostgreSQL was shut down');
