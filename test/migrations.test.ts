@@ -48,7 +48,7 @@ describe('migrations', () => {
     assert.deepEqual(unindexed, []);
     const indexes: { indexname: string }[] = await ds.query(`SELECT indexname FROM pg_indexes WHERE schemaname = 'public'`);
     const names = indexes.map((i) => i.indexname);
-    for (const expected of ['node_urn_key', 'edge_from', 'edge_to', 'dataset_version_dataset_id_version_key', 'model_version_model_id_version_key']) {
+    for (const expected of ['node_urn_key', 'edge_current_up', 'edge_current_down', 'edge_up', 'edge_down', 'column_lineage_up', 'dataset_version_dataset_id_version_key', 'model_version_model_id_version_key']) {
       assert.ok(names.includes(expected), `missing index ${expected}`);
     }
   });

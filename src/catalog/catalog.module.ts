@@ -7,6 +7,7 @@ import { LineageModule } from '../lineage/lineage.module';
 import { CatalogReader } from './nodes/catalog.reader';
 import { CatalogWriter } from './nodes/catalog.writer';
 import { NodesResolver } from './nodes/nodes.resolver';
+import { LineageNodeResolver } from './nodes/lineage-node.resolver';
 import { CodeResolver } from './code/code.resolver';
 import { CodeService } from './code/code.service';
 import { ContextsResolver } from './contexts/contexts.resolver';
@@ -24,6 +25,7 @@ import { RunsService } from './runs/runs.service';
 
 export const CATALOG_RESOLVERS = [
   NodesResolver,
+  LineageNodeResolver,
   DatasetsResolver,
   DatasetVersionsResolver,
   FeaturesResolver,

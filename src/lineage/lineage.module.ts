@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
+import { LineageResolver } from './lineage.resolver';
 import { LineageService } from './lineage.service';
 
-@Module({ providers: [LineageService], exports: [LineageService] })
+export const LINEAGE_RESOLVERS = [LineageResolver];
+
+@Module({ providers: [LineageService, ...LINEAGE_RESOLVERS], exports: [LineageService] })
 export class LineageModule {}

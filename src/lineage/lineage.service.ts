@@ -1,16 +1,49 @@
 /**
- * Lineage: owns the `edge` table. Other domains record edges through this service inside their own
- * transaction (so an entity and its lineage commit together) and read current edges in batches.
- * Traversal queries (upstream / downstream / as-of / impact) land here in the lineage issue.
+ * Lineage: owns the `edge` and `column_lineage` tables. Other domains record edges through this service
+ * inside their own transaction (so an entity and its lineage commit together) and read current edges in
+ * batches. Answers lineage, path and column-lineage questions; every walk is bounded in SQL.
  */
 import { Injectable } from '@nestjs/common';
 import { Db, Sql } from '../platform/database/db';
+import { NotFoundError } from '../platform/errors/errors';
+import { NodeKind } from '../catalog/nodes/node.types';
+import { parseUrn } from '../catalog/nodes/urn';
 import { EdgeRepository } from './edge.repository';
 import { EdgeKind, EdgeRow, NewEdge } from './edge.types';
+import { LineageDirection, LineageEdge, LineageGraph, LineageNode, LineagePaths, TruncationReason } from './lineage.types';
+import { NodeLabel, SpineRepository, TraversalRepository, WalkDirection, WalkEdge } from './traversal.repository';
+import { shortestPaths } from './shortest-paths';
+
+/** Versions of one dataset or model taken as the start of a dataset-level or model-level view. */
+export const MAX_START_VERSIONS = 1000;
+
+export interface LineageQuery {
+  urn: string;
+  direction: LineageDirection;
+  depth: number;
+  limit: number;
+  asOf?: Date;
+  kinds?: NodeKind[];
+}
+
+const AGGREGATES = new Set<string>([NodeKind.DATASET, NodeKind.MODEL]);
+
+function toEdge(e: WalkEdge, urnOf: Map<string, string>): LineageEdge {
+  return {
+    id: e.id,
+    from: urnOf.get(e.fromId)!,
+    to: urnOf.get(e.toId)!,
+    kind: e.kind as EdgeKind,
+    validFrom: e.validFrom,
+    validTo: e.validTo,
+  };
+}
 
 @Injectable()
 export class LineageService {
   private readonly edges = new EdgeRepository();
+  private readonly traversal = new TraversalRepository();
+  private readonly spine = new SpineRepository();
 
   constructor(private readonly db: Db) {}
 
@@ -24,5 +57,73 @@ export class LineageService {
 
   currentEdges(ids: readonly string[], direction: 'in' | 'out'): Promise<Map<string, EdgeRow[]>> {
     return this.edges.current(this.db, ids, direction);
+  }
+
+  /** Walks up to `depth` hops up and/or down from `urn` (a dataset or model: from all its versions). */
+  async lineage(q: LineageQuery): Promise<LineageGraph> {
+    const start = await this.start(q.urn);
+    const roots = AGGREGATES.has(start.kind) ? await this.spine.childIds(this.db, start.id, MAX_START_VERSIONS) : [start.id];
+    const walks: [LineageDirection, WalkDirection][] = [];
+    if (q.direction !== LineageDirection.DOWNSTREAM) walks.push([LineageDirection.UPSTREAM, 'up']);
+    if (q.direction !== LineageDirection.UPSTREAM) walks.push([LineageDirection.DOWNSTREAM, 'down']);
+    const nodes = new Map<string, LineageNode>();
+    const edges = new Map<string, WalkEdge>();
+    const reasons = new Set<TruncationReason>();
+    const rootNode: LineageNode = { ...start, kind: start.kind as NodeKind, depth: 0, direction: LineageDirection.BOTH };
+    nodes.set(start.id, rootNode);
+    if (roots.length) {
+      const results = await Promise.all(
+        walks.map(([, dir]) => this.traversal.walk(this.db, { roots, direction: dir, depth: q.depth, limit: q.limit, asOf: q.asOf })),
+      );
+      results.forEach((r, i) => {
+        for (const n of r.nodes) {
+          const seen = nodes.get(n.id);
+          const direction = n.depth === 0 ? LineageDirection.BOTH : walks[i][0];
+          if (!seen || n.depth < seen.depth) nodes.set(n.id, { ...n, kind: n.kind as NodeKind, direction });
+        }
+        for (const e of r.edges) edges.set(e.id, e);
+        if (r.limitReached) reasons.add(TruncationReason.LIMIT);
+        if (r.depthReached) reasons.add(TruncationReason.DEPTH);
+      });
+    }
+    const urnOf = new Map([...nodes.values()].map((n) => [n.id, n.urn]));
+    const kinds = q.kinds?.length ? new Set<string>(q.kinds) : undefined;
+    const kept = [...nodes.values()].filter((n) => n.id === start.id || !kinds || kinds.has(n.kind));
+    const keptIds = new Set(kept.map((n) => n.id));
+    return {
+      root: rootNode,
+      nodes: kept.sort((a, b) => a.depth - b.depth || a.urn.localeCompare(b.urn)),
+      edges: [...edges.values()].filter((e) => keptIds.has(e.fromId) && keptIds.has(e.toId)).map((e) => toEdge(e, urnOf)),
+      truncated: reasons.size > 0,
+      truncationReasons: [...reasons].sort(),
+    };
+  }
+
+  /** Shortest paths along the direction of data flow, from → to or, failing that, to → from. */
+  async path(fromUrn: string, toUrn: string, maxDepth: number, asOf?: Date): Promise<LineagePaths> {
+    const [from, to] = [await this.start(fromUrn, 'fromUrn'), await this.start(toUrn, 'toUrn')];
+    let found = await shortestPaths(this.spine, this.db, from.id, to.id, maxDepth, asOf);
+    if (!found.paths.length && !found.truncated && from.id !== to.id) {
+      found = await shortestPaths(this.spine, this.db, to.id, from.id, maxDepth, asOf);
+    }
+    const ids = [...new Set(found.paths.flat())];
+    const labels = await this.spine.labels(this.db, ids);
+    const node = (id: string, depth: number): LineageNode => {
+      const l = labels.get(id)!;
+      return { id, kind: l.kind as NodeKind, urn: l.urn, name: l.name, depth, direction: LineageDirection.DOWNSTREAM };
+    };
+    const urnOf = new Map([...labels.values()].map((l) => [l.id, l.urn]));
+    return {
+      paths: found.paths.map((p) => p.map((id, i) => node(id, i))),
+      edges: found.edges.map((e) => toEdge(e, urnOf)),
+      truncated: found.truncated,
+    };
+  }
+
+  private async start(urn: string, field = 'urn'): Promise<NodeLabel> {
+    parseUrn(field, urn);
+    const node = await this.spine.byUrn(this.db, urn);
+    if (!node) throw new NotFoundError(`Nothing in the catalog has URN ${urn}.`);
+    return node;
   }
 }
