@@ -22,6 +22,9 @@ import { ModelsResolver, ModelVersionsResolver } from './models/models.resolver'
 import { ModelsService } from './models/models.service';
 import { RunsResolver } from './runs/runs.resolver';
 import { RunsService } from './runs/runs.service';
+import { DeploymentImpactResolver, ImpactResolver, ServingWindowResolver } from './impact/impact.resolver';
+import { ImpactService } from './impact/impact.service';
+import { PREDICTION_COUNTER, unknownPredictionCounts } from './impact/prediction-counter';
 
 export const CATALOG_RESOLVERS = [
   NodesResolver,
@@ -36,6 +39,9 @@ export const CATALOG_RESOLVERS = [
   DeploymentsResolver,
   DeploymentRevisionsResolver,
   ContextsResolver,
+  ImpactResolver,
+  DeploymentImpactResolver,
+  ServingWindowResolver,
 ];
 
 @Module({
@@ -50,6 +56,8 @@ export const CATALOG_RESOLVERS = [
     RunsService,
     DeploymentsService,
     ContextsService,
+    ImpactService,
+    { provide: PREDICTION_COUNTER, useValue: unknownPredictionCounts },
     ...CATALOG_RESOLVERS,
   ],
   exports: [CatalogReader, DatasetsService, ModelsService, RunsService, DeploymentsService],

@@ -1,6 +1,6 @@
 import { Args, Query, Resolver } from '@nestjs/graphql';
 import { Authorize } from '../platform/auth/auth.decorators';
-import { LineageArgs, LineageGraph, LineagePaths, PathArgs } from './lineage.types';
+import { ColumnLineageArgs, ColumnLineageGraph, LineageArgs, LineageGraph, LineagePaths, PathArgs } from './lineage.types';
 import { LineageService } from './lineage.service';
 
 @Resolver(() => LineageGraph)
@@ -21,5 +21,11 @@ export class LineageResolver {
   @Authorize('read', 'Catalog')
   path(@Args() args: PathArgs): Promise<LineagePaths> {
     return this.service.path(args.fromUrn, args.toUrn, args.maxDepth, args.asOf);
+  }
+
+  @Query(() => ColumnLineageGraph, { description: 'Which columns a column was derived from (UPSTREAM) or feeds (DOWNSTREAM), as recorded by runs.' })
+  @Authorize('read', 'Catalog')
+  columnLineage(@Args() args: ColumnLineageArgs): Promise<ColumnLineageGraph> {
+    return this.service.columnLineage(args);
   }
 }

@@ -5,12 +5,15 @@
  */
 import { Injectable } from '@nestjs/common';
 import { Db, Sql } from '../platform/database/db';
-import { NotFoundError } from '../platform/errors/errors';
+import { InvalidInputError, NotFoundError } from '../platform/errors/errors';
 import { NodeKind } from '../catalog/nodes/node.types';
 import { parseUrn } from '../catalog/nodes/urn';
 import { EdgeRepository } from './edge.repository';
 import { EdgeKind, EdgeRow, NewEdge } from './edge.types';
-import { LineageDirection, LineageEdge, LineageGraph, LineageNode, LineagePaths, TruncationReason } from './lineage.types';
+import {
+  ColumnLineageArgs, ColumnLineageGraph, LineageDirection, LineageEdge, LineageGraph, LineageNode, LineagePaths, TruncationReason,
+} from './lineage.types';
+import { ColumnLineageRepository, ColumnLink } from './column-lineage.repository';
 import { NodeLabel, SpineRepository, TraversalRepository, WalkDirection, WalkEdge } from './traversal.repository';
 import { shortestPaths } from './shortest-paths';
 
@@ -44,6 +47,7 @@ export class LineageService {
   private readonly edges = new EdgeRepository();
   private readonly traversal = new TraversalRepository();
   private readonly spine = new SpineRepository();
+  private readonly columns = new ColumnLineageRepository();
 
   constructor(private readonly db: Db) {}
 
@@ -57,6 +61,44 @@ export class LineageService {
 
   currentEdges(ids: readonly string[], direction: 'in' | 'out'): Promise<Map<string, EdgeRow[]>> {
     return this.edges.current(this.db, ids, direction);
+  }
+
+  /** Records column derivations of a run (inside the caller's transaction). */
+  recordColumnLineage(tx: Sql, links: ColumnLink[]): Promise<void> {
+    return this.columns.record(tx, links);
+  }
+
+  /** Follows column derivations from one column of a dataset version. */
+  async columnLineage(args: ColumnLineageArgs): Promise<ColumnLineageGraph> {
+    const start = await this.start(args.datasetVersionUrn, 'datasetVersionUrn');
+    if (start.kind !== NodeKind.DATASET_VERSION) {
+      throw new InvalidInputError(`datasetVersionUrn ${args.datasetVersionUrn} is a ${start.kind}; column lineage starts at a dataset version.`);
+    }
+    const dirs: WalkDirection[] = [];
+    if (args.direction !== LineageDirection.DOWNSTREAM) dirs.push('up');
+    if (args.direction !== LineageDirection.UPSTREAM) dirs.push('down');
+    const walks = await Promise.all(dirs.map((d) => this.columns.walk(this.db, start.id, args.column, d, args.depth, args.limit)));
+    const columns = new Map<string, { urn: string; column: string; depth: number }>();
+    const edges = new Map<string, ColumnLineageGraph['edges'][number]>();
+    const reasons = new Set<TruncationReason>();
+    for (const w of walks) {
+      for (const n of w.nodes) {
+        const key = `${n.urn}\u0000${n.column}`;
+        if (!columns.has(key) || columns.get(key)!.depth > n.depth) columns.set(key, n);
+      }
+      for (const e of w.edges) {
+        edges.set(e.id, { id: e.id, from: { urn: e.fromUrn, column: e.fromColumn }, to: { urn: e.toUrn, column: e.toColumn }, run: e.runUrn, transformation: e.transformation });
+      }
+      if (w.more) reasons.add(TruncationReason.LIMIT);
+      if (w.deeper) reasons.add(TruncationReason.DEPTH);
+    }
+    return {
+      root: { urn: start.urn, column: args.column },
+      columns: [...columns.values()].sort((a, b) => a.depth - b.depth || a.urn.localeCompare(b.urn) || a.column.localeCompare(b.column)),
+      edges: [...edges.values()],
+      truncated: reasons.size > 0,
+      truncationReasons: [...reasons].sort(),
+    };
   }
 
   /** Walks up to `depth` hops up and/or down from `urn` (a dataset or model: from all its versions). */

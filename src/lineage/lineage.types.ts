@@ -93,3 +93,47 @@ export class PathArgs {
   maxDepth: number;
   @Field(() => Date, { nullable: true }) @IsOptional() asOf?: Date;
 }
+
+@ObjectType({ description: 'A column of a dataset version.' })
+export class ColumnRef {
+  @Field({ description: 'URN of the dataset version.' }) urn: string;
+  @Field() column: string;
+}
+
+@ObjectType()
+export class ColumnLineageNode extends ColumnRef {
+  @Field(() => Int) depth: number;
+}
+
+@ObjectType({ description: 'Output column `to` was derived from input column `from` by `run`.' })
+export class ColumnLineageEdge {
+  @Field(() => ID) id: string;
+  @Field(() => ColumnRef) from: ColumnRef;
+  @Field(() => ColumnRef) to: ColumnRef;
+  @Field({ description: 'URN of the run that recorded the derivation.' }) run: string;
+  @Field(() => String, { nullable: true }) transformation: string | null;
+}
+
+@ObjectType()
+export class ColumnLineageGraph {
+  @Field(() => ColumnRef) root: ColumnRef;
+  @Field(() => [ColumnLineageNode]) columns: ColumnLineageNode[];
+  @Field(() => [ColumnLineageEdge]) edges: ColumnLineageEdge[];
+  @Field() truncated: boolean;
+  @Field(() => [TruncationReason]) truncationReasons: TruncationReason[];
+}
+
+@ArgsType()
+export class ColumnLineageArgs {
+  @Field() @MinLength(1) @MaxLength(1024) datasetVersionUrn: string;
+  @Field() @MinLength(1) @MaxLength(300) column: string;
+  @Field(() => LineageDirection, { defaultValue: LineageDirection.UPSTREAM }) @IsEnum(LineageDirection) direction: LineageDirection;
+  @Field(() => Int, { defaultValue: 5 })
+  @Min(1, { message: `depth must be between 1 and ${MAX_DEPTH}` })
+  @Max(MAX_DEPTH, { message: `depth must be between 1 and ${MAX_DEPTH}` })
+  depth: number;
+  @Field(() => Int, { defaultValue: 1000 })
+  @Min(1, { message: `limit must be between 1 and ${MAX_LIMIT}` })
+  @Max(MAX_LIMIT, { message: `limit must be between 1 and ${MAX_LIMIT}` })
+  limit: number;
+}

@@ -8,6 +8,7 @@ import { CatalogWriter } from '../nodes/catalog.writer';
 import { NodeKind } from '../nodes/node.types';
 import { resolveRef } from '../nodes/refs';
 import { identifier, makeUrn } from '../nodes/urn';
+import { outputEdgeTime, runTimes } from '../runs/run-times';
 import { claimVersion } from '../nodes/versioning';
 import { RegisterDatasetInput, RegisterDatasetVersionInput } from './dataset.types';
 
@@ -78,7 +79,10 @@ export class DatasetsService {
             statistics ? JSON.stringify(statistics) : null],
         );
       }
-      if (run) await this.lineage.openEdges(tx, [{ fromId: run.id, toId: id, kind: EdgeKind.OUTPUT }]);
+      if (run) {
+        const validFrom = outputEdgeTime(await runTimes(tx, run.id));
+        await this.lineage.openEdges(tx, [{ fromId: run.id, toId: id, kind: EdgeKind.OUTPUT, validFrom }]);
+      }
       return id;
     });
   }

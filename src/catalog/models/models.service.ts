@@ -11,6 +11,7 @@ import { CatalogWriter } from '../nodes/catalog.writer';
 import { NodeKind } from '../nodes/node.types';
 import { resolveRef } from '../nodes/refs';
 import { identifier, makeUrn } from '../nodes/urn';
+import { outputEdgeTime, runTimes } from '../runs/run-times';
 import { claimVersion, lockModel } from '../nodes/versioning';
 import { ModelStage, RegisterModelInput, RegisterModelVersionInput, SetModelVersionStageInput } from './model.types';
 
@@ -58,7 +59,10 @@ export class ModelsService {
             params ? JSON.stringify(params) : null],
         );
       }
-      if (run) await this.lineage.openEdges(tx, [{ fromId: run.id, toId: id, kind: EdgeKind.OUTPUT }]);
+      if (run) {
+        const validFrom = outputEdgeTime(await runTimes(tx, run.id));
+        await this.lineage.openEdges(tx, [{ fromId: run.id, toId: id, kind: EdgeKind.OUTPUT, validFrom }]);
+      }
       return id;
     });
   }

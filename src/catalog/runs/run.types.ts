@@ -56,6 +56,24 @@ export class RunComputeInput {
   @Field(() => Float, { nullable: true }) @IsOptional() @Min(0) @Max(1e12) energyKwh?: number;
 }
 
+@InputType({ description: 'An input column an output column was derived from.' })
+export class ColumnSourceInput {
+  @Field({ description: 'Dataset version URN.' }) @MinLength(1) @MaxLength(1024) urn: string;
+  @Field() @MinLength(1) @MaxLength(300) column: string;
+  @Field(() => String, { nullable: true, description: 'e.g. IDENTITY, AGGREGATION: sum, MASKED.' })
+  @IsOptional()
+  @MaxLength(2000)
+  transformation?: string;
+}
+
+@InputType({ description: "Column-level lineage of one output column (OpenLineage columnLineage facet's shape)." })
+export class ColumnLineageInput {
+  @Field({ description: 'Dataset version URN of the output.' }) @MinLength(1) @MaxLength(1024) outputUrn: string;
+  @Field() @MinLength(1) @MaxLength(300) column: string;
+  @Field(() => [ColumnSourceInput]) @ArrayMaxSize(1000) @ValidateNested({ each: true }) @Type(() => ColumnSourceInput)
+  inputs: ColumnSourceInput[];
+}
+
 @InputType({
   description:
     'Registers a run or merges into the one with the same runId: params and metrics merge, the first start time is kept, ' +
@@ -96,6 +114,12 @@ export class RegisterRunInput extends NodeFieldsInput {
   @ArrayMaxSize(100)
   @MaxLength(1024, { each: true })
   contextUrns?: string[];
+  @Field(() => [ColumnLineageInput], { nullable: true, description: 'Per output column, the input columns it was derived from.' })
+  @IsOptional()
+  @ArrayMaxSize(5000)
+  @ValidateNested({ each: true })
+  @Type(() => ColumnLineageInput)
+  columnLineage?: ColumnLineageInput[];
 }
 
 @ArgsType()

@@ -14,9 +14,20 @@ import { Ref, resolveRefs } from '../nodes/refs';
 import { identifier, makeUrn } from '../nodes/urn';
 import { ContextsService } from '../contexts/contexts.service';
 import { RegisterRunInput } from './run.types';
+import { inputEdgeTime, outputEdgeTime, runTimes } from './run-times';
 
 export const RUN_INPUT_KINDS = [NodeKind.DATASET_VERSION, NodeKind.MODEL_VERSION, NodeKind.FEATURE_VIEW] as const;
 export const RUN_OUTPUT_KINDS = [NodeKind.DATASET_VERSION, NodeKind.MODEL_VERSION] as const;
+
+/** Input columns across one run's whole columnLineage. */
+export const MAX_COLUMN_LINKS = 20_000;
+
+function columnRefs(input: RegisterRunInput): Ref[] {
+  return (input.columnLineage ?? []).flatMap((c, i) => [
+    { field: `columnLineage[${i}].outputUrn`, urn: c.outputUrn, kinds: [NodeKind.DATASET_VERSION] },
+    ...c.inputs.map((src, j) => ({ field: `columnLineage[${i}].inputs[${j}]`, urn: src.urn, kinds: [NodeKind.DATASET_VERSION] })),
+  ]);
+}
 
 @Injectable()
 export class RunsService {
@@ -42,22 +53,41 @@ export class RunsService {
       ...(input.parentRunUrn ? [{ field: 'parentRunUrn', urn: input.parentRunUrn, kinds: [NodeKind.RUN] }] : []),
       ...(input.codeVersionUrn ? [{ field: 'codeVersionUrn', urn: input.codeVersionUrn, kinds: [NodeKind.CODE_VERSION] }] : []),
       ...(input.contextUrns ?? []).map((u, i) => ({ field: `contextUrns[${i}]`, urn: u, kinds: [NodeKind.CONTEXT] })),
+      ...columnRefs(input),
     ];
+    if ((input.columnLineage ?? []).reduce((n, c) => n + c.inputs.length, 0) > MAX_COLUMN_LINKS) {
+      throw new InvalidInputError(`columnLineage has more than ${MAX_COLUMN_LINKS} input columns in all.`);
+    }
     return this.writer.write(async (tx) => {
       const resolved = await resolveRefs(tx, refs);
       const byField = new Map(refs.map((r, i) => [r.field, resolved[i]]));
       const { id } = await this.writer.nodes.upsert(tx, { kind: NodeKind.RUN, urn, name: input.name ?? input.runId, ...fields });
       await this.upsertRunRow(tx, id, input, params, metrics, byField.get('parentRunUrn')?.id ?? null);
+      const times = await runTimes(tx, id);
       const pick = (prefix: string) => [...byField].filter(([f]) => f.startsWith(prefix)).map(([, r]) => r);
+      const [inputAt, outputAt] = [inputEdgeTime(times), outputEdgeTime(times)];
       const edges: NewEdge[] = [
-        ...pick('inputs[').map((r) => ({ fromId: r.id, toId: id, kind: EdgeKind.INPUT })),
-        ...pick('outputs[').map((r) => ({ fromId: id, toId: r.id, kind: EdgeKind.OUTPUT })),
-        ...pick('codeVersionUrn').map((r) => ({ fromId: r.id, toId: id, kind: EdgeKind.CODE })),
+        ...pick('inputs[').map((r) => ({ fromId: r.id, toId: id, kind: EdgeKind.INPUT, validFrom: inputAt })),
+        ...pick('outputs[').map((r) => ({ fromId: id, toId: r.id, kind: EdgeKind.OUTPUT, validFrom: outputAt })),
+        ...pick('codeVersionUrn').map((r) => ({ fromId: r.id, toId: id, kind: EdgeKind.CODE, validFrom: inputAt })),
       ];
       const self = edges.find((e) => e.fromId === e.toId);
       if (self) throw new InvalidInputError('A run cannot be its own input or output.');
       await this.lineage.openEdges(tx, edges);
       await this.contexts.addMembers(tx, pick('contextUrns[').map((c) => c.id), [id]);
+      await this.lineage.recordColumnLineage(
+        tx,
+        (input.columnLineage ?? []).flatMap((c, i) =>
+          c.inputs.map((src, j) => ({
+            runId: id,
+            outputId: byField.get(`columnLineage[${i}].outputUrn`)!.id,
+            outputColumn: c.column,
+            inputId: byField.get(`columnLineage[${i}].inputs[${j}]`)!.id,
+            inputColumn: src.column,
+            transformation: src.transformation ?? null,
+          })),
+        ),
+      );
       return id;
     });
   }
