@@ -7,7 +7,7 @@
  * Generates datasets (owner teams, domains, tags and PII spread over them), one run each and two versions
  * each (the second produced by the run), then measures reads with one client and prints the query plans.
  */
-import { BenchApp, inParallel, latency, startBenchApp, table } from './support';
+import { BenchApp, inParallel, latency, sqlOn, startBenchApp, table } from './support';
 
 const DATASETS = Number(process.env.BENCH_DATASETS ?? 10_000);
 const BATCH = 50; // registrations per GraphQL request (aliased mutations)
@@ -72,7 +72,7 @@ async function plans(bench: BenchApp): Promise<string> {
   ];
   const out: string[] = [];
   for (const [label, sql] of queries) {
-    const plan: Record<string, string>[] = await bench.app.database.dataSource.query(`EXPLAIN ANALYZE ${sql}`);
+    const plan = await sqlOn<Record<string, string>>(bench.databaseUrl, `EXPLAIN ANALYZE ${sql}`);
     out.push(`Plan of the ${label} query:\n${plan.map((r) => `    ${r['QUERY PLAN']}`).join('\n')}`);
   }
   return out.join('\n\n');
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
   try {
     const writes = await generate(bench);
     // Steady state: autovacuum would have analyzed the freshly loaded tables by now; don't wait for it.
-    await bench.app.database.dataSource.query('ANALYZE');
+    await sqlOn(bench.databaseUrl, 'ANALYZE');
     const reads = await measureReads(bench);
     console.log(`\nPedigree catalog benchmark — ${DATASETS} datasets, ${DATASETS * 2} versions, ${DATASETS} runs`);
     console.log(`node ${process.version}, ${new Date().toISOString()}\n`);

@@ -1,19 +1,23 @@
 /**
- * What every benchmark needs: Pedigree running on a fresh database (embedded PostgreSQL in a temporary
- * folder, or a new database on DATABASE_URL), a GraphQL client, latency percentiles and markdown tables.
+ * What every benchmark needs: Pedigree running in its own process on a fresh database (embedded
+ * PostgreSQL in a temporary folder, or a new database on DATABASE_URL), a GraphQL client, latency
+ * percentiles and markdown tables.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { Client } from 'pg';
-import { RunningApp, startPedigree } from '../src/app';
-import { loadConfig } from '../src/platform/config/config';
 import { startEmbeddedPostgres } from '../src/platform/database/embedded';
 
 export const BENCH_KEY = 'bench-admin-key-0123456789abcdefghij';
 
 export interface BenchApp {
-  app: RunningApp;
+  /** Base URL of the service. */
+  url: string;
+  /** The service's database, for loading data and raw-SQL comparisons. */
+  databaseUrl: string;
   gql(query: string, variables?: Record<string, unknown>): Promise<any>;
   close(): Promise<void>;
 }
@@ -40,15 +44,59 @@ async function freshDatabase(): Promise<{ url: string; cleanup: () => Promise<vo
   };
 }
 
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitHealthy(url: string, child: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`service exited (${child.exitCode}):\n${output()}`);
+    if (await fetch(`${url}/health`).then((r) => r.ok, () => false)) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`service not healthy within 60 s:\n${output()}`);
+}
+
+/**
+ * Pedigree as users run it: its own process (`node dist/src/main.js`, NODE_ENV=production) on a fresh
+ * database, so the load client's work does not share the service's event loop.
+ */
 export async function startBenchApp(env: Record<string, string> = {}): Promise<BenchApp> {
   const db = await freshDatabase();
-  const app = await startPedigree(
-    loadConfig({ DATABASE_URL: db.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', PEDIGREE_ADMIN_API_KEY: BENCH_KEY, ...env }),
-  );
+  const port = await freePort();
+  // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the service.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, join(__dirname, '..', 'src', 'main.js')], {
+    env: {
+      PATH: process.env.PATH ?? '', NODE_ENV: 'production', DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn', PEDIGREE_ADMIN_API_KEY: BENCH_KEY, ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d) => (output = (output + d).slice(-20_000)));
+  child.stderr!.on('data', (d) => (output = (output + d).slice(-20_000)));
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitHealthy(url, child, () => output);
+  } catch (err) {
+    child.kill('SIGKILL');
+    await db.cleanup();
+    throw err;
+  }
   return {
-    app,
+    url,
+    databaseUrl: db.url,
     async gql(query, variables = {}) {
-      const res = await fetch(`${app.url}/graphql`, {
+      const res = await fetch(`${url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_KEY}` },
         body: JSON.stringify({ query, variables }),
@@ -58,10 +106,23 @@ export async function startBenchApp(env: Record<string, string> = {}): Promise<B
       return body.data;
     },
     async close() {
-      await app.close();
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
       await db.cleanup();
     },
   };
+}
+
+/** Runs SQL on a database URL with a short-lived client. */
+export async function sqlOn<T = Record<string, unknown>>(url: string, text: string, params: unknown[] = []): Promise<T[]> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(text, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
 }
 
 /** Runs `work` `n` times after `warmup` unmeasured runs; returns p50 and p99 in milliseconds. */

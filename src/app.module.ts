@@ -5,8 +5,8 @@
 import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule, ValidationPipe } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLModule } from '@nestjs/graphql';
-import { LoggerModule } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { AccessModule } from './access/access.module';
@@ -52,16 +52,6 @@ export class AppModule implements NestModule {
       module: AppModule,
       imports: [
         PlatformModule.register(deps),
-        LoggerModule.forRoot({
-          pinoHttp: {
-            logger: deps.logger,
-            genReqId: (req) => {
-              const given = req.headers['x-request-id'];
-              return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : crypto.randomUUID();
-            },
-            autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/health/live' },
-          },
-        }),
         MetricsModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
@@ -79,6 +69,8 @@ export class AppModule implements NestModule {
             formatError: formatGraphQLError(deps.logger),
             validationRules: [depthLimitRule(deps.config.graphql.maxDepth)],
             plugins: [
+              // Cache control wraps every field resolver to compute cache hints nobody reads here.
+              ApolloServerPluginCacheControlDisabled(),
               access.graphqlAuthenticationPlugin(),
               complexityLimitPlugin(deps.config.graphql.maxComplexity),
               metrics.graphqlPlugin(),

@@ -5,12 +5,11 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { Logger as PinoNestLogger } from 'nestjs-pino';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { PedigreeConfig } from './platform/config/config';
 import { openDatabase, OpenDatabase } from './platform/database/open-database';
-import { createRootLogger } from './platform/logging/logger';
+import { createRootLogger, NestPinoLogger, requestLogger } from './platform/logging/logger';
 
 export interface RunningApp {
   app: INestApplication;
@@ -30,9 +29,10 @@ export async function startPedigree(config: PedigreeConfig, logger: Logger = cre
   try {
     app = await NestFactory.create<NestExpressApplication>(
       AppModule.register({ config, dataSource: database.dataSource, logger }),
-      { bufferLogs: true, bodyParser: false },
+      { logger: new NestPinoLogger(logger), bodyParser: false },
     );
-    app.useLogger(app.get(PinoNestLogger));
+    app.use(requestLogger(logger));
+
     app.useBodyParser('json', { limit: MAX_BODY_BYTES });
     app.disable('x-powered-by');
     await app.listen(config.port, config.host);

@@ -12,6 +12,7 @@ import { Db } from '../platform/database/db';
 import { ForbiddenError, InvalidInputError, NotFoundError, UnauthenticatedError } from '../platform/errors/errors';
 import type { Action, Subject } from '../platform/auth/auth.decorators';
 import { AccessRepository } from './access.repository';
+import { KeyCache } from './key-cache';
 import { abilityForRoles, AppAbility } from './ability';
 import { ApiKeyInfo, CreatedApiKey, Principal, PrincipalKind, Role } from './principal.types';
 
@@ -34,11 +35,14 @@ export function generateApiKey(): string {
 @Injectable()
 export class AccessService {
   private readonly repo = new AccessRepository();
+  private readonly keys: KeyCache;
 
   constructor(
     private readonly db: Db,
     @Inject(CONFIG) private readonly config: PedigreeConfig,
-  ) {}
+  ) {
+    this.keys = new KeyCache(config.authCacheSeconds * 1000);
+  }
 
   /** Parses `Authorization: Bearer <key>` and returns the caller, or throws UNAUTHENTICATED saying why. */
   async authenticate(authorization: string | undefined): Promise<Caller> {
@@ -47,11 +51,14 @@ export class AccessService {
     }
     const match = /^Bearer\s+(\S{1,512})$/i.exec(authorization.trim());
     if (!match) throw new UnauthenticatedError('Malformed Authorization header: expected "Bearer <api key>".');
-    const found = await this.repo.findByKeyHash(this.db, digest(match[1]));
+    const hash = digest(match[1]);
+    const cacheKey = hash.toString('hex');
+    const found = this.keys.get(cacheKey) ?? (await this.repo.findByKeyHash(this.db, hash));
     if (!found) throw new UnauthenticatedError('Unknown API key.');
     if (found.revokedAt) throw new UnauthenticatedError('This API key was revoked.');
     if (found.expiresAt && found.expiresAt.getTime() <= Date.now()) throw new UnauthenticatedError('This API key has expired.');
     if (found.principal.disabledAt) throw new UnauthenticatedError('The principal of this API key is disabled.');
+    this.keys.set(cacheKey, found);
     const { disabledAt: _disabled, ...principal } = found.principal;
     return { principal, ability: abilityForRoles(principal.roles) };
   }
@@ -109,7 +116,9 @@ export class AccessService {
   }
 
   async createPrincipal(input: { name: string; kind: PrincipalKind; roles: Role[]; teams: string[] }): Promise<Principal> {
-    return this.repo.upsertPrincipal(this.db, { ...input, roles: [...new Set(input.roles)], teams: [...new Set(input.teams)] });
+    const principal = await this.repo.upsertPrincipal(this.db, { ...input, roles: [...new Set(input.roles)], teams: [...new Set(input.teams)] });
+    this.keys.clear(); // roles or teams may have changed
+    return principal;
   }
 
   async listPrincipals(): Promise<Principal[]> {
@@ -137,6 +146,7 @@ export class AccessService {
     if (!/^\d{1,18}$/.test(id)) throw new InvalidInputError(`"${id.slice(0, 40)}" is not an API key id.`);
     const key = await this.repo.revokeKey(this.db, id);
     if (!key) throw new NotFoundError(`No API key with id ${id}.`);
+    this.keys.clear();
     return key;
   }
 

@@ -17,9 +17,6 @@ import { ColumnLineageRepository, ColumnLink } from './column-lineage.repository
 import { NodeLabel, SpineRepository, TraversalRepository, WalkDirection, WalkEdge } from './traversal.repository';
 import { shortestPaths } from './shortest-paths';
 
-/** Versions of one dataset or model taken as the start of a dataset-level or model-level view. */
-export const MAX_START_VERSIONS = 1000;
-
 export interface LineageQuery {
   urn: string;
   direction: LineageDirection;
@@ -28,8 +25,6 @@ export interface LineageQuery {
   asOf?: Date;
   kinds?: NodeKind[];
 }
-
-const AGGREGATES = new Set<string>([NodeKind.DATASET, NodeKind.MODEL]);
 
 function toEdge(e: WalkEdge, urnOf: Map<string, string>): LineageEdge {
   return {
@@ -103,39 +98,38 @@ export class LineageService {
 
   /** Walks up to `depth` hops up and/or down from `urn` (a dataset or model: from all its versions). */
   async lineage(q: LineageQuery): Promise<LineageGraph> {
-    const start = await this.start(q.urn);
-    const roots = AGGREGATES.has(start.kind) ? await this.spine.childIds(this.db, start.id, MAX_START_VERSIONS) : [start.id];
+    parseUrn('urn', q.urn);
     const walks: [LineageDirection, WalkDirection][] = [];
     if (q.direction !== LineageDirection.DOWNSTREAM) walks.push([LineageDirection.UPSTREAM, 'up']);
     if (q.direction !== LineageDirection.UPSTREAM) walks.push([LineageDirection.DOWNSTREAM, 'down']);
-    const nodes = new Map<string, LineageNode>();
+    const results = await Promise.all(
+      walks.map(([, direction]) => this.traversal.walk(this.db, { urn: q.urn, direction, depth: q.depth, limit: q.limit, asOf: q.asOf })),
+    );
+    const start = results[0].start;
+    if (!start) throw new NotFoundError(`Nothing in the catalog has URN ${q.urn}.`);
+    const rootNode: LineageNode = { ...start, kind: start.kind as NodeKind, direction: LineageDirection.BOTH };
+    const nodes = new Map<string, LineageNode>([[start.id, rootNode]]);
     const edges = new Map<string, WalkEdge>();
     const reasons = new Set<TruncationReason>();
-    const rootNode: LineageNode = { ...start, kind: start.kind as NodeKind, depth: 0, direction: LineageDirection.BOTH };
-    nodes.set(start.id, rootNode);
-    if (roots.length) {
-      const results = await Promise.all(
-        walks.map(([, dir]) => this.traversal.walk(this.db, { roots, direction: dir, depth: q.depth, limit: q.limit, asOf: q.asOf })),
-      );
-      results.forEach((r, i) => {
-        for (const n of r.nodes) {
-          const seen = nodes.get(n.id);
-          const direction = n.depth === 0 ? LineageDirection.BOTH : walks[i][0];
-          if (!seen || n.depth < seen.depth) nodes.set(n.id, { ...n, kind: n.kind as NodeKind, direction });
-        }
-        for (const e of r.edges) edges.set(e.id, e);
-        if (r.limitReached) reasons.add(TruncationReason.LIMIT);
-        if (r.depthReached) reasons.add(TruncationReason.DEPTH);
-      });
-    }
-    const urnOf = new Map([...nodes.values()].map((n) => [n.id, n.urn]));
+    results.forEach((r, i) => {
+      for (const n of r.nodes) {
+        const seen = nodes.get(n.id);
+        const direction = n.depth === 0 ? LineageDirection.BOTH : walks[i][0];
+        if (!seen || n.depth < seen.depth) nodes.set(n.id, { ...n, kind: n.kind as NodeKind, direction });
+      }
+      for (const e of r.edges) edges.set(e.id, e);
+      if (r.limitReached) reasons.add(TruncationReason.LIMIT);
+      if (r.depthReached) reasons.add(TruncationReason.DEPTH);
+    });
+    const urnOf = new Map<string, string>();
+    for (const n of nodes.values()) urnOf.set(n.id, n.urn);
     const kinds = q.kinds?.length ? new Set<string>(q.kinds) : undefined;
-    const kept = [...nodes.values()].filter((n) => n.id === start.id || !kinds || kinds.has(n.kind));
-    const keptIds = new Set(kept.map((n) => n.id));
+    const kept = kinds ? [...nodes.values()].filter((n) => n.id === start.id || kinds.has(n.kind)) : [...nodes.values()];
+    const keptIds = kinds ? new Set(kept.map((n) => n.id)) : undefined;
     return {
       root: rootNode,
-      nodes: kept.sort((a, b) => a.depth - b.depth || a.urn.localeCompare(b.urn)),
-      edges: [...edges.values()].filter((e) => keptIds.has(e.fromId) && keptIds.has(e.toId)).map((e) => toEdge(e, urnOf)),
+      nodes: kept.sort((a, b) => a.depth - b.depth || (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0)),
+      edges: [...edges.values()].filter((e) => !keptIds || (keptIds.has(e.fromId) && keptIds.has(e.toId))).map((e) => toEdge(e, urnOf)),
       truncated: reasons.size > 0,
       truncationReasons: [...reasons].sort(),
     };

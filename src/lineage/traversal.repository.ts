@@ -10,10 +10,11 @@ import { Sql } from '../platform/database/db';
 export type WalkDirection = 'up' | 'down';
 
 export interface WalkRequest {
-  roots: string[];
+  /** URN of the start; a dataset or model starts from its versions (newest MAX_START_VERSIONS). */
+  urn: string;
   direction: WalkDirection;
   depth: number;
-  /** Most edge traversals examined (and so nodes returned beyond the roots). */
+  /** Most edge traversals examined (and so edges returned). */
   limit: number;
   /** The graph as it stood at this time; absent = the current graph. */
   asOf?: Date;
@@ -37,6 +38,8 @@ export interface WalkEdge {
 }
 
 export interface WalkResult {
+  /** Absent when nothing has the URN. */
+  start?: WalkNode;
   nodes: WalkNode[];
   edges: WalkEdge[];
   /** More edges existed than `limit`. */
@@ -45,46 +48,72 @@ export interface WalkResult {
   depthReached: boolean;
 }
 
+/** Versions of one dataset or model taken as the start of a dataset-level or model-level view. */
+export const MAX_START_VERSIONS = 1000;
+
 /** The edge predicate: current edges, or edges valid at $4 (fixed fragments, never built from input). */
 function validity(asOf: boolean): string {
   return asOf ? `e.valid_from <= $4 AND (e.valid_to IS NULL OR e.valid_to > $4)` : `e.valid_to IS NULL`;
 }
 
+/**
+ * $1 start URN, $2 depth, $3 limit, $4 asOf. Nodes and edges come back as JSON arrays of arrays (cheap to
+ * build and parse); times as epoch milliseconds.
+ */
 export function walkSql(direction: WalkDirection, asOf: boolean): string {
   const [near, far] = direction === 'up' ? ['to_node', 'from_node'] : ['from_node', 'to_node'];
   return `
-WITH RECURSIVE walk(edge_id, from_node, to_node, kind, valid_from, valid_to, node, depth) AS (
-    SELECT NULL::bigint, NULL::bigint, NULL::bigint, NULL::text, NULL::timestamptz, NULL::timestamptz, r, 0
-      FROM unnest($1::bigint[]) AS r
+WITH RECURSIVE start AS (SELECT id, kind, urn, name FROM node WHERE urn = $1),
+roots AS (
+    SELECT id FROM start WHERE kind NOT IN ('dataset', 'model')
+  UNION ALL
+    (SELECT c.id FROM start s JOIN node c ON c.parent_id = s.id WHERE s.kind IN ('dataset', 'model')
+      ORDER BY c.id DESC LIMIT ${MAX_START_VERSIONS})
+),
+walk(edge_id, node, depth) AS (
+    SELECT NULL::bigint, id, 0 FROM roots
   UNION
-    SELECT e.id, e.from_node, e.to_node, e.kind, e.valid_from, e.valid_to, e.${far}, w.depth + 1
+    SELECT e.id, e.${far}, w.depth + 1
       FROM walk w JOIN edge e ON e.${near} = w.node
      WHERE w.depth < $2 AND ${validity(asOf)}
 ),
 -- One row more than the page can hold proves there is more; row_number() keeps the walk's (BFS) order.
-probe AS (SELECT w.*, row_number() OVER () AS rn FROM (SELECT * FROM walk LIMIT $3 + 1 + cardinality($1::bigint[])) w),
-page AS (SELECT * FROM probe WHERE rn <= $3 + cardinality($1::bigint[])),
+probe AS (SELECT w.*, row_number() OVER () AS rn FROM (SELECT * FROM walk LIMIT $3 + 1 + (SELECT count(*) FROM roots)) w),
+page AS (SELECT * FROM probe WHERE rn <= $3 + (SELECT count(*) FROM roots)),
 reached AS (SELECT node, min(depth) AS depth FROM page GROUP BY node)
 SELECT
-  EXISTS (SELECT 1 FROM probe WHERE rn > $3 + cardinality($1::bigint[])) AS "more",
-  (SELECT coalesce(json_agg(json_build_object('id', n.id::text, 'kind', n.kind, 'urn', n.urn, 'name', n.name, 'depth', r.depth)), '[]')
+  (SELECT json_build_array(id::text, kind, urn, name, 0) FROM start) AS "start",
+  EXISTS (SELECT 1 FROM probe WHERE rn > $3 + (SELECT count(*) FROM roots)) AS "more",
+  (SELECT coalesce(json_agg(json_build_array(n.id::text, n.kind, n.urn, n.name, r.depth)), '[]')
      FROM reached r JOIN node n ON n.id = r.node) AS "nodes",
-  (SELECT coalesce(json_agg(json_build_object('id', x.edge_id::text, 'fromId', x.from_node::text, 'toId', x.to_node::text,
-            'kind', x.kind, 'validFrom', x.valid_from, 'validTo', x.valid_to)), '[]')
-     FROM (SELECT DISTINCT ON (edge_id) * FROM page WHERE edge_id IS NOT NULL) x) AS "edges",
+  (SELECT coalesce(json_agg(json_build_array(e.id::text, e.from_node::text, e.to_node::text, e.kind,
+            (extract(epoch FROM e.valid_from) * 1000)::bigint, (extract(epoch FROM e.valid_to) * 1000)::bigint)), '[]')
+     FROM (SELECT DISTINCT edge_id FROM page WHERE edge_id IS NOT NULL) x JOIN edge e ON e.id = x.edge_id) AS "edges",
   EXISTS (SELECT 1 FROM reached r JOIN edge e ON e.${near} = r.node WHERE r.depth = $2 AND ${validity(asOf)}) AS "deeper"`;
 }
 
+type NodeTuple = [string, string, string, string, number];
+type EdgeTuple = [string, string, string, string, number, number | null];
+
+const toNode = ([id, kind, urn, name, depth]: NodeTuple): WalkNode => ({ id, kind, urn, name, depth });
+
 export class TraversalRepository {
   async walk(sql: Sql, req: WalkRequest): Promise<WalkResult> {
-    const params: unknown[] = [req.roots, req.depth, req.limit];
+    const params: unknown[] = [req.urn, req.depth, req.limit];
     if (req.asOf) params.push(req.asOf);
-    const [row] = await sql.query<{ more: boolean; nodes: WalkNode[]; edges: (Omit<WalkEdge, 'validFrom' | 'validTo'> & { validFrom: string; validTo: string | null })[]; deeper: boolean }>(
+    const [row] = await sql.query<{ start: NodeTuple | null; more: boolean; nodes: NodeTuple[]; edges: EdgeTuple[]; deeper: boolean }>(
       walkSql(req.direction, req.asOf !== undefined),
       params,
     );
-    const edges = row.edges.map((e) => ({ ...e, validFrom: new Date(e.validFrom), validTo: e.validTo ? new Date(e.validTo) : null }));
-    return { nodes: row.nodes, edges, limitReached: row.more, depthReached: row.deeper };
+    return {
+      start: row.start ? toNode(row.start) : undefined,
+      nodes: row.nodes.map(toNode),
+      edges: row.edges.map(([id, fromId, toId, kind, from, to]) => ({
+        id, fromId, toId, kind, validFrom: new Date(Number(from)), validTo: to === null ? null : new Date(Number(to)),
+      })),
+      limitReached: row.more,
+      depthReached: row.deeper,
+    };
   }
 }
 
@@ -104,15 +133,6 @@ export class SpineRepository {
       [urn],
     );
     return row;
-  }
-
-  /** Versions of a dataset or model, newest first, at most `max`. */
-  async childIds(sql: Sql, parentId: string, max: number): Promise<string[]> {
-    const rows = await sql.query<{ id: string }>(
-      `SELECT n.id::text AS "id" FROM node n WHERE n.parent_id = $1 ORDER BY n.id DESC LIMIT $2`,
-      [parentId, max],
-    );
-    return rows.map((r) => r.id);
   }
 
   async labels(sql: Sql, ids: string[]): Promise<Map<string, NodeLabel>> {

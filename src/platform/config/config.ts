@@ -30,6 +30,7 @@ const schema = z.object({
   GRAPHQL_PLAYGROUND: boolish.default('false'),
   PEDIGREE_MAX_PROPERTIES_BYTES: z.coerce.number().int().min(256).max(1_048_576).default(65_536),
   PEDIGREE_RUN_MIGRATIONS: boolish.default('true'),
+  PEDIGREE_AUTH_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(10),
 });
 
 export interface PedigreeConfig {
@@ -45,6 +46,8 @@ export interface PedigreeConfig {
   graphql: { maxDepth: number; maxComplexity: number; playground: boolean };
   maxPropertiesBytes: number;
   runMigrations: boolean;
+  /** How long a successful API-key lookup is reused (0 = look up every request). */
+  authCacheSeconds: number;
 }
 
 export const CONFIG = Symbol('PEDIGREE_CONFIG');
@@ -76,5 +79,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     maxPropertiesBytes: c.PEDIGREE_MAX_PROPERTIES_BYTES,
     runMigrations: c.PEDIGREE_RUN_MIGRATIONS,
+    authCacheSeconds: c.PEDIGREE_AUTH_CACHE_SECONDS,
   };
 }

@@ -1,0 +1,101 @@
+/**
+ * Lineage benchmark: `npm run bench:lineage` (generate, load with COPY, measure; under 10 minutes).
+ *
+ * For each scale (BENCH_SCALES, default 10000,100000,1000000 nodes) it starts Pedigree on a fresh
+ * embedded PostgreSQL, loads a generated graph (bench/lineage-graph.ts) with COPY, and measures over the
+ * real GraphQL endpoint with an admin key, and as raw SQL (the same recursive CTE through `pg`):
+ * - 10-hop upstream lineage from random deployments and random model versions (BENCH_STARTS each, default 1000);
+ * - downstream from the wide node (10,000 readers at 100k+) with limit 1000: bounded, truncated.
+ */
+import { Client } from 'pg';
+import { walkSql } from '../src/lineage/traversal.repository';
+import { generateGraph, loadGraph } from './lineage-graph';
+import { BenchApp, latency, startBenchApp, table } from './support';
+
+const SCALES = (process.env.BENCH_SCALES ?? '10000,100000,1000000').split(',').map(Number);
+const STARTS = Number(process.env.BENCH_STARTS ?? 1000);
+const DEPTH = 10;
+const LIMIT = 1000;
+
+const GRAPHQL = `query($urn: String!, $direction: LineageDirection, $depth: Int, $limit: Int) {
+  lineage(urn: $urn, direction: $direction, depth: $depth, limit: $limit) {
+    nodes { urn kind name depth } edges { from to kind validFrom } truncated truncationReasons } }`;
+
+type Row = (string | number)[];
+
+async function measureScale(scale: number): Promise<{ rows: Row[]; load: Row }> {
+  const bench: BenchApp = await startBenchApp({ GRAPHQL_MAX_COMPLEXITY: '1000000', DATABASE_POOL_SIZE: '4' });
+  const raw = new Client({ connectionString: bench.databaseUrl });
+  await raw.connect();
+  try {
+    const t0 = performance.now();
+    const graph = generateGraph(scale);
+    const t1 = performance.now();
+    const idOf = await loadGraph(bench.databaseUrl, graph, `s${scale}`);
+    const t2 = performance.now();
+    const urns = new Map<string, string>();
+    const urnOf = async (i: number) => {
+      const id = idOf(i);
+      if (!urns.has(id)) urns.set(id, (await raw.query(`SELECT urn FROM node WHERE id = $1`, [id])).rows[0].urn);
+      return urns.get(id)!;
+    };
+    const rows: Row[] = [];
+    let answerEdges = 0;
+    for (const [label, pool] of [['deployment', graph.deployments], ['model version', graph.modelVersions]] as const) {
+      const starts = Array.from({ length: STARTS }, (_, k) => pool[(k * 7919) % pool.length]);
+      const startUrns: string[] = [];
+      for (const s of starts) startUrns.push(await urnOf(s));
+      let k = 0;
+      const gql = await latency(STARTS, async () => {
+        const d = await bench.gql(GRAPHQL, { urn: startUrns[k++ % STARTS], direction: 'UPSTREAM', depth: DEPTH, limit: LIMIT });
+        answerEdges += d.lineage.edges.length;
+      });
+      const sql = walkSql('up', false);
+      let j = 0;
+      const rawSql = await latency(STARTS, () => raw.query(sql, [startUrns[j++ % STARTS], DEPTH, LIMIT]));
+      rows.push([`${scale.toLocaleString('en')} nodes: 10-hop upstream from a ${label}`, STARTS, (answerEdges / (STARTS + 10)).toFixed(0),
+        gql.p50.toFixed(2), gql.p99.toFixed(2), rawSql.p50.toFixed(2), rawSql.p99.toFixed(2), (gql.p50 / rawSql.p50).toFixed(2)]);
+      answerEdges = 0;
+    }
+    const wideUrn = await urnOf(graph.wide);
+    let truncated = true;
+    let wideEdges = 0;
+    const wide = await latency(50, async () => {
+      const d = await bench.gql(GRAPHQL, { urn: wideUrn, direction: 'DOWNSTREAM', depth: 2, limit: LIMIT });
+      truncated &&= d.lineage.truncated && d.lineage.truncationReasons.includes('LIMIT');
+      wideEdges = d.lineage.edges.length;
+    });
+    rows.push([`${scale.toLocaleString('en')} nodes: wide node downstream, limit ${LIMIT} (truncated: ${truncated})`, 50, wideEdges,
+      wide.p50.toFixed(2), wide.p99.toFixed(2), '', '', '']);
+    return {
+      rows,
+      load: [`${scale.toLocaleString('en')}`, graph.kinds.length, graph.from.length, ((t1 - t0) / 1000).toFixed(1), ((t2 - t1) / 1000).toFixed(1)],
+    };
+  } finally {
+    await raw.end();
+    await bench.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const rows: Row[] = [];
+  const loads: Row[] = [];
+  for (const scale of SCALES) {
+    const r = await measureScale(scale);
+    rows.push(...r.rows);
+    loads.push(r.load);
+    console.error(`scale ${scale} done after ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  }
+  console.log(`\nPedigree lineage benchmark — depth ${DEPTH}, limit ${LIMIT}, ${STARTS} start nodes per case`);
+  console.log(`node ${process.version}, ${new Date().toISOString()}\n`);
+  console.log(table(['graph', 'nodes', 'edges', 'generate s', 'COPY load + ANALYZE s'], loads));
+  console.log('');
+  console.log(table(['query', 'requests', 'edges in answer (mean)', 'GraphQL p50 ms', 'GraphQL p99 ms', 'raw SQL p50 ms', 'raw SQL p99 ms', 'GraphQL / SQL (p50)'], rows));
+  console.log(`\ntotal ${((performance.now() - started) / 1000).toFixed(0)} s`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
