@@ -4,7 +4,8 @@
  * that a request costs a constant number of queries, and maps PostgreSQL errors that callers can act on
  * (unique / foreign-key / check violations) to domain errors instead of leaking SQL.
  */
-import { DataSource, QueryRunner } from 'typeorm';
+import type { Pool, PoolClient } from 'pg';
+import { DataSource } from 'typeorm';
 import { ConflictError, InvalidInputError, PedigreeError } from '../errors/errors';
 
 export interface Sql {
@@ -35,16 +36,17 @@ function translate(err: unknown): unknown {
   }
 }
 
-class RunnerSql implements Sql {
+type Queryable = Pick<PoolClient, 'query'>;
+
+class ClientSql implements Sql {
   constructor(
-    private readonly runner: QueryRunner,
+    private readonly client: Queryable,
     private readonly onQuery: () => void,
   ) {}
   async query<T>(text: string, params: unknown[] = []): Promise<T[]> {
     this.onQuery();
     try {
-      const result = await this.runner.query(text, params, true);
-      return result.records as T[];
+      return (await this.client.query(text, params)).rows as T[];
     } catch (err) {
       throw translate(err);
     }
@@ -53,8 +55,12 @@ class RunnerSql implements Sql {
 
 export class Db implements Sql {
   private statements = 0;
+  /** The pool TypeORM opened: hot paths use it directly (no QueryRunner per statement). */
+  private readonly pool: Pool;
 
-  constructor(readonly dataSource: DataSource) {}
+  constructor(readonly dataSource: DataSource) {
+    this.pool = (dataSource.driver as unknown as { master: Pool }).master;
+  }
 
   /** Statements issued since the process started (tests read the difference around one request). */
   get statementCount(): number {
@@ -65,29 +71,26 @@ export class Db implements Sql {
     this.statements += 1;
   };
 
-  async query<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
-    const runner = this.dataSource.createQueryRunner();
-    try {
-      return await new RunnerSql(runner, this.count).query<T>(text, params);
-    } finally {
-      await runner.release();
-    }
+  query<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
+    return new ClientSql(this.pool, this.count).query<T>(text, params);
   }
 
   /** Runs `work` in one transaction; commits when it resolves, rolls back when it throws. */
   async transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    await runner.startTransaction();
+    const client = await this.pool.connect();
+    let broken = false;
     try {
-      const result = await work(new RunnerSql(runner, this.count));
-      await runner.commitTransaction();
+      await client.query('BEGIN');
+      const result = await work(new ClientSql(client, this.count));
+      await client.query('COMMIT');
       return result;
     } catch (err) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      await client.query('ROLLBACK').catch(() => {
+        broken = true; // the connection is unusable: drop it from the pool
+      });
       throw translate(err);
     } finally {
-      await runner.release();
+      client.release(broken);
     }
   }
 }
