@@ -105,6 +105,28 @@ describe('npm start on embedded PostgreSQL', () => {
     assert.ok(!existsSync(join(dataDir, 'pg', 'postmaster.pid')));
   });
 
+  it('says why when the embedded PostgreSQL cannot start (its port is taken) and exits non-zero', async () => {
+    const port = await freePort();
+    const blocker = createServer().listen(port, '127.0.0.1');
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'pedigree-busy-'));
+      const child = spawn(process.execPath, [MAIN], {
+        env: { PATH: process.env.PATH ?? '', PORT: String(await freePort()), PEDIGREE_DATA_DIR: dir, PEDIGREE_EMBEDDED_PG_PORT: String(port) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      children.push(child);
+      let out = '';
+      child.stdout!.on('data', (d) => (out += d));
+      child.stderr!.on('data', (d) => (out += d));
+      assert.equal(await exitOf(child), 1);
+      assert.match(out, new RegExp(`Embedded PostgreSQL did not start .*port ${port}`));
+      assert.match(out, /Address already in use/);
+      rmSync(dir, { recursive: true, force: true });
+    } finally {
+      blocker.close();
+    }
+  });
+
   it('refuses an invalid configuration with a message naming every bad variable', async () => {
     const child = spawn(process.execPath, [MAIN], {
       env: { PATH: process.env.PATH ?? '', PORT: 'eighty', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x' },
