@@ -18,10 +18,10 @@ describe('configuration', () => {
 
   it('reports every invalid variable at once', () => {
     assert.throws(
-      () => loadConfig({ PORT: '70000', PEDIGREE_ADMIN_API_KEY: 'short', GRAPHQL_MAX_DEPTH: '0', GRAPHQL_PLAYGROUND: 'maybe' }),
+      () => loadConfig({ PORT: '70000', PEDIGREE_ADMIN_API_KEY: 'short', GRAPHQL_MAX_DEPTH: '0', GRAPHQL_PLAYGROUND: 'maybe', PEDIGREE_EMBEDDED_PG_SHARED_BUFFERS: '1; DROP' }),
       (err: unknown) => {
         assert.ok(err instanceof ConfigError);
-        for (const v of ['PORT', 'PEDIGREE_ADMIN_API_KEY', 'GRAPHQL_MAX_DEPTH', 'GRAPHQL_PLAYGROUND']) assert.match(err.message, new RegExp(v));
+        for (const v of ['PORT', 'PEDIGREE_ADMIN_API_KEY', 'GRAPHQL_MAX_DEPTH', 'GRAPHQL_PLAYGROUND', 'PEDIGREE_EMBEDDED_PG_SHARED_BUFFERS']) assert.match(err.message, new RegExp(v));
         return true;
       },
     );

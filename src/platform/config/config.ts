@@ -18,6 +18,10 @@ const schema = z.object({
     .optional(),
   PEDIGREE_DATA_DIR: z.string().min(1).default('./.pedigree'),
   PEDIGREE_EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  PEDIGREE_EMBEDDED_PG_SHARED_BUFFERS: z
+    .string()
+    .regex(/^\d{1,7}(kB|MB|GB)$/, 'must be a PostgreSQL size such as 512MB or 2GB')
+    .default('512MB'),
   PEDIGREE_ADMIN_API_KEY: z
     .string()
     .min(24, 'must be at least 24 characters (use e.g. `openssl rand -hex 24`)')
@@ -40,6 +44,7 @@ export interface PedigreeConfig {
   databaseUrl?: string;
   dataDir: string;
   embeddedPgPort: number;
+  embeddedPgSharedBuffers: string;
   adminApiKey?: string;
   databasePoolSize: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -69,6 +74,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: c.DATABASE_URL,
     dataDir: resolve(c.PEDIGREE_DATA_DIR),
     embeddedPgPort: c.PEDIGREE_EMBEDDED_PG_PORT,
+    embeddedPgSharedBuffers: c.PEDIGREE_EMBEDDED_PG_SHARED_BUFFERS,
     adminApiKey: c.PEDIGREE_ADMIN_API_KEY,
     databasePoolSize: c.DATABASE_POOL_SIZE,
     logLevel: c.LOG_LEVEL,

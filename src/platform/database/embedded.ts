@@ -19,10 +19,14 @@ export interface EmbeddedOptions {
   dataDir: string;
   port: number;
   database?: string;
+  /** PostgreSQL's shared_buffers, e.g. 512MB (memory is taken as it is used, not at start). */
+  sharedBuffers?: string;
   log?: (message: string) => void;
 }
 
 const USER = 'pedigree';
+/** Lineage walks hop around the edge indexes; PostgreSQL's 128MB default is small for a million-node graph. */
+export const DEFAULT_SHARED_BUFFERS = '512MB';
 const PASSWORD = 'pedigree';
 
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
@@ -49,7 +53,11 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     password: PASSWORD,
     persistent: true,
     createPostgresUser: asRoot,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    postgresFlags: [
+      '-c', 'listen_addresses=127.0.0.1',
+      '-c', 'max_connections=200',
+      '-c', `shared_buffers=${options.sharedBuffers ?? DEFAULT_SHARED_BUFFERS}`,
+    ],
     onLog: (m: string) => remember(String(m).trim()),
     onError: (m: unknown) => remember(`[postgres] ${String(m).trim()}`),
   });

@@ -16,7 +16,11 @@ export async function openDatabase(config: PedigreeConfig, log: (m: string) => v
   let stopEmbedded: (() => Promise<void>) | undefined;
   if (!url) {
     log(`starting embedded PostgreSQL in ${config.dataDir} on port ${config.embeddedPgPort}`);
-    const embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort });
+    const embedded = await startEmbeddedPostgres({
+      dataDir: config.dataDir,
+      port: config.embeddedPgPort,
+      sharedBuffers: config.embeddedPgSharedBuffers,
+    });
     url = embedded.url;
     stopEmbedded = embedded.stop;
   }
