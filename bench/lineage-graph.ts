@@ -15,6 +15,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { Client } from 'pg';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { rng } from '../test/support/random';
 
 export interface GeneratedGraph {
   kinds: string[];
@@ -31,16 +32,6 @@ export interface GeneratedGraph {
 /** How far back (in dataset versions) a run reads: small enough that 10 hops never run out of history. */
 const RECENT = 300;
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function generateGraph(totalNodes: number, seed = 42): GeneratedGraph {
   const random = rng(seed);

@@ -7,9 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { Client } from 'pg';
 import { startEmbeddedPostgres } from '../src/platform/database/embedded';
+import { freePort } from '../test/support/net';
 
 export const BENCH_KEY = 'bench-admin-key-0123456789abcdefghij';
 
@@ -44,16 +44,6 @@ async function freshDatabase(): Promise<{ url: string; cleanup: () => Promise<vo
   };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitHealthy(url: string, child: ChildProcess, output: () => string): Promise<void> {
   const deadline = Date.now() + 60_000;

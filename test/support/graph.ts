@@ -5,23 +5,14 @@
  */
 import { TestApp } from './harness';
 
+export { rng } from './random';
+
 export interface TestGraph {
   ids: string[];
   urns: string[];
   edges: { id: string; from: number; to: number; validFrom: Date; validTo: Date | null }[];
 }
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export async function insertGraph(
   app: TestApp,
