@@ -57,6 +57,10 @@ async function measureScale(scale: number): Promise<{ rows: Row[]; load: Row }> 
         gql.p50.toFixed(2), gql.p99.toFixed(2), rawSql.p50.toFixed(2), rawSql.p99.toFixed(2), (gql.p50 / rawSql.p50).toFixed(2)]);
       answerEdges = 0;
     }
+    // The fixed price of any GraphQL request (HTTP, Apollo, authentication, guard, one tiny resolver).
+    const trivial = await latency(STARTS, () => bench.gql(`{ me { name } }`));
+    rows.push([`${scale.toLocaleString('en')} nodes: trivial query { me { name } } (fixed cost)`, STARTS, 0,
+      trivial.p50.toFixed(2), trivial.p99.toFixed(2), '', '', '']);
     const wideUrn = await urnOf(graph.wide);
     let truncated = true;
     let wideEdges = 0;
