@@ -41,10 +41,10 @@ type Queryable = Pick<PoolClient, 'query'>;
 class ClientSql implements Sql {
   constructor(
     private readonly client: Queryable,
-    private readonly onQuery: () => void,
+    private readonly onQuery: (text: string) => void,
   ) {}
   async query<T>(text: string, params: unknown[] = []): Promise<T[]> {
-    this.onQuery();
+    this.onQuery(text);
     try {
       return (await this.client.query(text, params)).rows as T[];
     } catch (err) {
@@ -67,8 +67,12 @@ export class Db implements Sql {
     return this.statements;
   }
 
-  private readonly count = (): void => {
+  /** Set by the SQL snapshot test to see every statement text; never set in production. */
+  onStatement?: (text: string) => void;
+
+  private readonly count = (text: string): void => {
     this.statements += 1;
+    this.onStatement?.(text);
   };
 
   query<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
