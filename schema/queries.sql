@@ -60,7 +60,7 @@ SELECT id::text AS "id", version FROM model_version WHERE model_id = $1 AND arti
 
 SELECT k.id::text AS "id", k.name, k.prefix, k.created_at AS "createdAt", k.expires_at AS "expiresAt", k.revoked_at AS "revokedAt", k.last_used_at AS "lastUsedAt", k.principal_id::text AS "principalId" FROM api_key k WHERE k.principal_id = ANY($1::bigint[]) ORDER BY k.id;
 
-SELECT kind FROM run WHERE id = $1;
+SELECT kind, started_at AS "startedAt", ended_at AS "endedAt" FROM run WHERE id = $1;
 
 SELECT max(GREATEST(valid_from, COALESCE(valid_to, valid_from))) AS "last" FROM deployment_revision WHERE deployment_id = $1;
 

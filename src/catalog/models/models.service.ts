@@ -5,13 +5,12 @@
 import { Injectable } from '@nestjs/common';
 import { ConflictError, InvalidInputError } from '../../platform/errors/errors';
 import { LineageService } from '../../lineage/lineage.service';
-import { EdgeKind } from '../../lineage/edge.types';
 import { Entity } from '../nodes/node.repository';
 import { CatalogWriter } from '../nodes/catalog.writer';
 import { NodeKind } from '../nodes/node.types';
 import { resolveRef } from '../nodes/refs';
 import { identifier, makeUrn } from '../nodes/urn';
-import { outputEdgeTime, runTimes } from '../runs/run-times';
+import { recordProducer } from '../runs/run-times';
 import { claimVersion, lockModel } from '../nodes/versioning';
 import { ModelStage, RegisterModelInput, RegisterModelVersionInput, SetModelVersionStageInput } from './model.types';
 
@@ -59,10 +58,7 @@ export class ModelsService {
             params ? JSON.stringify(params) : null],
         );
       }
-      if (run) {
-        const validFrom = outputEdgeTime(await runTimes(tx, run.id));
-        await this.lineage.openEdges(tx, [{ fromId: run.id, toId: id, kind: EdgeKind.OUTPUT, validFrom }]);
-      }
+      if (run) await recordProducer(tx, this.lineage, run.id, id);
       return id;
     });
   }

@@ -4,6 +4,8 @@
  * Without known times, the edge starts when it is recorded.
  */
 import { Sql } from '../../platform/database/db';
+import { LineageService } from '../../lineage/lineage.service';
+import { EdgeKind } from '../../lineage/edge.types';
 
 export interface RunTimes {
   startedAt: Date | null;
@@ -17,3 +19,9 @@ export async function runTimes(tx: Sql, runId: string): Promise<RunTimes> {
 
 export const inputEdgeTime = (t: RunTimes): Date | undefined => t.startedAt ?? undefined;
 export const outputEdgeTime = (t: RunTimes): Date | undefined => t.endedAt ?? t.startedAt ?? undefined;
+
+/** Records that `runId` wrote `outputId` (an OUTPUT edge dated by the run's end, or its start). */
+export async function recordProducer(tx: Sql, lineage: LineageService, runId: string, outputId: string): Promise<void> {
+  const validFrom = outputEdgeTime(await runTimes(tx, runId));
+  await lineage.openEdges(tx, [{ fromId: runId, toId: outputId, kind: EdgeKind.OUTPUT, validFrom }]);
+}

@@ -14,7 +14,7 @@ import { Ref, resolveRefs } from '../nodes/refs';
 import { identifier, makeUrn } from '../nodes/urn';
 import { ContextsService } from '../contexts/contexts.service';
 import { RegisterRunInput } from './run.types';
-import { inputEdgeTime, outputEdgeTime, runTimes } from './run-times';
+import { inputEdgeTime, outputEdgeTime, RunTimes } from './run-times';
 
 export const RUN_INPUT_KINDS = [NodeKind.DATASET_VERSION, NodeKind.MODEL_VERSION, NodeKind.FEATURE_VIEW] as const;
 export const RUN_OUTPUT_KINDS = [NodeKind.DATASET_VERSION, NodeKind.MODEL_VERSION] as const;
@@ -62,8 +62,7 @@ export class RunsService {
       const resolved = await resolveRefs(tx, refs);
       const byField = new Map(refs.map((r, i) => [r.field, resolved[i]]));
       const { id } = await this.writer.nodes.upsert(tx, { kind: NodeKind.RUN, urn, name: input.name ?? input.runId, ...fields });
-      await this.upsertRunRow(tx, id, input, params, metrics, byField.get('parentRunUrn')?.id ?? null);
-      const times = await runTimes(tx, id);
+      const times = await this.upsertRunRow(tx, id, input, params, metrics, byField.get('parentRunUrn')?.id ?? null);
       const pick = (prefix: string) => [...byField].filter(([f]) => f.startsWith(prefix)).map(([, r]) => r);
       const [inputAt, outputAt] = [inputEdgeTime(times), outputEdgeTime(times)];
       const edges: NewEdge[] = [
@@ -99,7 +98,7 @@ export class RunsService {
     params: Record<string, unknown> | undefined,
     metrics: Record<string, unknown> | undefined,
     parentId: string | null,
-  ): Promise<void> {
+  ): Promise<RunTimes> {
     const c = input.compute ?? {};
     await tx.query(
       `INSERT INTO run AS r (id, run_key, kind, status, started_at, ended_at, params, metrics,
@@ -122,9 +121,14 @@ export class RunsService {
         params ? JSON.stringify(params) : null, metrics ? JSON.stringify(metrics) : null,
         c.gpuType ?? null, c.gpuCount ?? null, c.gpuHours ?? null, c.energyKwh ?? null, parentId],
     );
-    const rows = await tx.query<{ kind: string }>(`SELECT kind FROM run WHERE id = $1`, [id]);
-    if (rows[0].kind !== input.kind) {
-      throw new InvalidInputError(`Run ${input.runId} is already registered as a ${rows[0].kind} run, not ${input.kind}.`);
+    // The conflict branch updates nothing when the kind differs, so RETURNING cannot be relied on: read back.
+    const [stored] = await tx.query<RunTimes & { kind: string }>(
+      `SELECT kind, started_at AS "startedAt", ended_at AS "endedAt" FROM run WHERE id = $1`,
+      [id],
+    );
+    if (stored.kind !== input.kind) {
+      throw new InvalidInputError(`Run ${input.runId} is already registered as a ${stored.kind} run, not ${input.kind}.`);
     }
+    return stored;
   }
 }
