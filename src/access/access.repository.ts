@@ -1,6 +1,7 @@
 /** Principals and API keys. Keys are stored only as sha256 digests (they are 256-bit random secrets, so a
  * slow password hash buys nothing and a digest allows an indexed, constant-cost lookup). */
 import { Sql } from '../platform/database/db';
+import { groupRows } from '../platform/database/group';
 import { ApiKeyInfo, Principal, PrincipalKind, Role } from './principal.types';
 
 const PRINCIPAL_COLUMNS = `p.id::text AS "id", p.name, p.kind, p.roles, p.teams, p.created_at AS "createdAt"`;
@@ -79,8 +80,6 @@ export class AccessRepository {
         WHERE k.principal_id = ANY($1::bigint[]) ORDER BY k.id`,
       [principalIds],
     );
-    const out = new Map<string, ApiKeyInfo[]>(principalIds.map((id) => [id, []]));
-    for (const { principalId, ...key } of rows) out.get(principalId)?.push(key);
-    return out;
+    return groupRows(principalIds, rows, (r) => r.principalId, ({ principalId: _p, ...key }) => key);
   }
 }

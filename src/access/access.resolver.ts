@@ -1,7 +1,6 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import DataLoader from 'dataloader';
 import { Authorize } from '../platform/auth/auth.decorators';
-import { RequestContext, requestLoader } from '../platform/graphql/request-context';
+import { listLoader, RequestContext, requestLoader } from '../platform/graphql/request-context';
 import { AccessService, Caller } from './access.service';
 import { CurrentCaller } from './current-caller.decorator';
 import { ApiKeyInfo, CreateApiKeyInput, CreatedApiKey, CreatePrincipalInput, Principal } from './principal.types';
@@ -43,10 +42,6 @@ export class AccessResolver {
   @ResolveField(() => [ApiKeyInfo], { description: 'Visible to admins only (others get FORBIDDEN).' })
   async apiKeys(@Parent() principal: Principal, @CurrentCaller() caller: Caller, @Context() ctx: RequestContext): Promise<ApiKeyInfo[]> {
     this.access.authorize(caller, 'admin', 'Principal');
-    const loader = requestLoader(ctx, 'access.keysOf', () => new DataLoader<string, ApiKeyInfo[]>(async (ids) => {
-      const map = await this.access.keysOf([...ids]);
-      return ids.map((id) => map.get(id) ?? []);
-    }));
-    return loader.load(principal.id);
+    return requestLoader(ctx, 'access.keysOf', () => listLoader((ids) => this.access.keysOf([...ids]))).load(principal.id);
   }
 }

@@ -3,6 +3,7 @@
  * append-only in meaning: an edge is closed (valid_to) rather than updated or deleted.
  */
 import { Sql } from '../platform/database/db';
+import { groupRows } from '../platform/database/group';
 import { EdgeKind, EdgeRow, NewEdge } from './edge.types';
 
 const EDGE_COLUMNS = `e.id::text AS "id", e.from_node::text AS "fromId", e.to_node::text AS "toId", e.kind,
@@ -43,8 +44,6 @@ export class EdgeRepository {
       `SELECT ${EDGE_COLUMNS} FROM edge e WHERE e.${column} = ANY($1::bigint[]) AND e.valid_to IS NULL ORDER BY e.id`,
       [ids],
     );
-    const out = new Map<string, EdgeRow[]>(ids.map((id) => [id, []]));
-    for (const row of rows) out.get(direction === 'in' ? row.toId : row.fromId)!.push(row);
-    return out;
+    return groupRows(ids, rows, (r) => (direction === 'in' ? r.toId : r.fromId));
   }
 }

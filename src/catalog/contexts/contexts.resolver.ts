@@ -2,7 +2,7 @@ import { Args, Context as Ctx, Mutation, Parent, Query, ResolveField, Resolver }
 import DataLoader from 'dataloader';
 import { Authorize } from '../../platform/auth/auth.decorators';
 import { Page, PageArgs } from '../../platform/graphql/connection';
-import { RequestContext, requestLoader } from '../../platform/graphql/request-context';
+import { listLoader, RequestContext, requestLoader } from '../../platform/graphql/request-context';
 import { CatalogReader } from '../nodes/catalog.reader';
 import { Entity } from '../nodes/node.repository';
 import { UrnArgs } from '../nodes/node.inputs';
@@ -15,14 +15,8 @@ type IdsLoader = DataLoader<string, string[]>;
 /** Per-request loaders for context membership, shared with other resolvers (e.g. Run.contexts). */
 export function membershipLoaders(ctx: RequestContext, contexts: ContextsService): { members: IdsLoader; contextsOf: IdsLoader } {
   return requestLoader(ctx, 'contexts.membership', () => ({
-    members: new DataLoader<string, string[]>(async (ids) => {
-      const map = await contexts.memberIds(ids);
-      return ids.map((id) => map.get(id) ?? []);
-    }),
-    contextsOf: new DataLoader<string, string[]>(async (ids) => {
-      const map = await contexts.contextIdsOf(ids);
-      return ids.map((id) => map.get(id) ?? []);
-    }),
+    members: listLoader((ids) => contexts.memberIds(ids)),
+    contextsOf: listLoader((ids) => contexts.contextIdsOf(ids)),
   }));
 }
 

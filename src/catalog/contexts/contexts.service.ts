@@ -1,6 +1,7 @@
 /** Contexts (experiment / pipeline / project) and their members. Owns `context` and `context_member`. */
 import { Injectable } from '@nestjs/common';
 import { Db, Sql } from '../../platform/database/db';
+import { groupRows } from '../../platform/database/group';
 import { Entity } from '../nodes/node.repository';
 import { CatalogWriter } from '../nodes/catalog.writer';
 import { NodeKind } from '../nodes/node.types';
@@ -63,7 +64,7 @@ export class ContextsService {
         WHERE rn <= $2 ORDER BY context_id, rn`,
       [contextIds, MAX_MEMBERS_LISTED],
     );
-    return group(contextIds, rows.map((r) => [r.contextId, r.nodeId]));
+    return groupRows(contextIds, rows, (r) => r.contextId, (r) => r.nodeId);
   }
 
   /** Context ids each node belongs to. */
@@ -73,12 +74,6 @@ export class ContextsService {
         WHERE node_id = ANY($1::bigint[]) ORDER BY context_id`,
       [nodeIds],
     );
-    return group(nodeIds, rows.map((r) => [r.nodeId, r.contextId]));
+    return groupRows(nodeIds, rows, (r) => r.nodeId, (r) => r.contextId);
   }
-}
-
-function group(keys: readonly string[], pairs: [string, string][]): Map<string, string[]> {
-  const out = new Map<string, string[]>(keys.map((k) => [k, []]));
-  for (const [k, v] of pairs) out.get(k)?.push(v);
-  return out;
 }

@@ -2,7 +2,7 @@ import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '
 import DataLoader from 'dataloader';
 import { Authorize } from '../../platform/auth/auth.decorators';
 import { Page, PageArgs } from '../../platform/graphql/connection';
-import { RequestContext, requestLoader } from '../../platform/graphql/request-context';
+import { listLoader, RequestContext, requestLoader } from '../../platform/graphql/request-context';
 import { CatalogReader } from '../nodes/catalog.reader';
 import { Entity } from '../nodes/node.repository';
 import { UrnArgs } from '../nodes/node.inputs';
@@ -56,10 +56,7 @@ export class DeploymentsResolver {
   }
 
   private revisionLoader(ctx: RequestContext): DataLoader<string, DeploymentRevision[]> {
-    return requestLoader(ctx, 'deployments.revisions', () => new DataLoader<string, DeploymentRevision[]>(async (ids) => {
-      const map = await this.service.revisionsOf(ids);
-      return ids.map((id) => map.get(id) ?? []);
-    }));
+    return requestLoader(ctx, 'deployments.revisions', () => listLoader((ids) => this.service.revisionsOf(ids)));
   }
 }
 

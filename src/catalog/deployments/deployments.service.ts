@@ -5,6 +5,7 @@
  */
 import { Injectable } from '@nestjs/common';
 import { Db, Sql } from '../../platform/database/db';
+import { groupRows } from '../../platform/database/group';
 import { ConflictError, InvalidInputError } from '../../platform/errors/errors';
 import { LineageService } from '../../lineage/lineage.service';
 import { EdgeKind } from '../../lineage/edge.types';
@@ -116,8 +117,6 @@ export class DeploymentsService {
         WHERE rn <= $2 ORDER BY "validFrom", seq`,
       [deploymentIds, MAX_REVISIONS_LISTED],
     );
-    const out = new Map<string, DeploymentRevision[]>(deploymentIds.map((id) => [id, []]));
-    for (const row of rows) out.get(row.deploymentId)?.push(row);
-    return out;
+    return groupRows(deploymentIds, rows, (r) => r.deploymentId);
   }
 }

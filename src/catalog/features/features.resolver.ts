@@ -1,8 +1,7 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import DataLoader from 'dataloader';
 import { Authorize } from '../../platform/auth/auth.decorators';
 import { Page, PageArgs } from '../../platform/graphql/connection';
-import { RequestContext, requestLoader } from '../../platform/graphql/request-context';
+import { listLoader, RequestContext, requestLoader } from '../../platform/graphql/request-context';
 import { CatalogReader } from '../nodes/catalog.reader';
 import { Entity } from '../nodes/node.repository';
 import { UrnArgs } from '../nodes/node.inputs';
@@ -38,11 +37,7 @@ export class FeaturesResolver {
 
   @ResolveField(() => [Feature])
   features(@Parent() view: Entity, @Context() ctx: RequestContext): Promise<Feature[]> {
-    const loader = requestLoader(ctx, 'features.byView', () => new DataLoader<string, Feature[]>(async (ids) => {
-      const map = await this.service.featuresOf(ids);
-      return ids.map((id) => map.get(id) ?? []);
-    }));
-    return loader.load(view.id);
+    return requestLoader(ctx, 'features.byView', () => listLoader((ids) => this.service.featuresOf(ids))).load(view.id);
   }
 
   @ResolveField(() => Dataset, { nullable: true })

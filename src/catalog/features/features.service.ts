@@ -1,6 +1,7 @@
 /** Feature views and their features. Owns `feature_view` and `feature`. */
 import { Injectable } from '@nestjs/common';
 import { Db } from '../../platform/database/db';
+import { groupRows } from '../../platform/database/group';
 import { InvalidInputError } from '../../platform/errors/errors';
 import { LineageService } from '../../lineage/lineage.service';
 import { EdgeKind } from '../../lineage/edge.types';
@@ -59,8 +60,6 @@ export class FeaturesService {
         WHERE feature_view_id = ANY($1::bigint[]) ORDER BY feature_view_id, id`,
       [viewIds],
     );
-    const out = new Map<string, Feature[]>(viewIds.map((id) => [id, []]));
-    for (const { viewId, ...feature } of rows) out.get(viewId)?.push(feature);
-    return out;
+    return groupRows(viewIds, rows, (r) => r.viewId, ({ viewId: _v, ...feature }) => feature);
   }
 }

@@ -7,7 +7,7 @@ import DataLoader from 'dataloader';
 import { Db } from '../../platform/database/db';
 import { NotFoundError } from '../../platform/errors/errors';
 import { Page, PageArgs, decodeCursor, pageSize, toPage } from '../../platform/graphql/connection';
-import { RequestContext, requestLoader } from '../../platform/graphql/request-context';
+import { listLoader, RequestContext, requestLoader } from '../../platform/graphql/request-context';
 import { LineageService } from '../../lineage/lineage.service';
 import { EdgeRow } from '../../lineage/edge.types';
 import { Entity, ListFilter, NodeRepository, TypedCondition } from './node.repository';
@@ -48,11 +48,7 @@ export class CatalogReader {
       const latest = await this.nodes.latestChildIds(this.db, parentIds);
       return Promise.all(parentIds.map((p) => (latest.has(p) ? entity.load(latest.get(p)!) : null)));
     });
-    const edges = (direction: 'in' | 'out') =>
-      new DataLoader<string, EdgeRow[]>(async (ids) => {
-        const map = await this.lineage.currentEdges(ids, direction);
-        return ids.map((id) => map.get(id) ?? []);
-      });
+    const edges = (direction: 'in' | 'out') => listLoader((ids) => this.lineage.currentEdges(ids, direction));
     return { entity, urn, latestVersion, edgesIn: edges('in'), edgesOut: edges('out') };
   }
 
