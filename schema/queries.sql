@@ -40,7 +40,7 @@ SELECT context_id::text AS "contextId", node_id::text AS "nodeId" FROM ( SELECT 
 
 SELECT context_id::text AS "contextId", node_id::text AS "nodeId" FROM context_member WHERE node_id = ANY($1::bigint[]) ORDER BY context_id;
 
-SELECT e.id::text AS "id", e.from_node::text AS "fromId", e.to_node::text AS "toId", e.kind, e.valid_from AS "validFrom", e.valid_to AS "validTo" FROM edge e WHERE e.from_node = ANY($1::bigint[]) AND e.valid_to IS NULL LIMIT $2;
+SELECT e.id::text AS "id", e.from_node::text AS "fromId", e.to_node::text AS "toId", e.kind, e.valid_from AS "validFrom", e.valid_to AS "validTo", e.recorded_at AS "recordedAt" FROM edge e WHERE e.from_node = ANY($1::bigint[]) AND e.valid_to IS NULL LIMIT $2;
 
 SELECT e.id::text AS "id", e.from_node::text AS "fromId", e.to_node::text AS "toId", e.kind, e.valid_from AS "validFrom", e.valid_to AS "validTo", e.recorded_at AS "recordedAt" FROM edge e WHERE e.from_node = ANY($1::bigint[]) AND e.valid_to IS NULL ORDER BY e.id;
 

@@ -9,6 +9,14 @@ import { EdgeKind, EdgeRow, NewEdge } from './edge.types';
 const EDGE_COLUMNS = `e.id::text AS "id", e.from_node::text AS "fromId", e.to_node::text AS "toId", e.kind,
   e.valid_from AS "validFrom", e.valid_to AS "validTo", e.recorded_at AS "recordedAt"`;
 
+/**
+ * The edge predicate for "the graph as it stood at the time in parameter `asOfParam`" (e.g. '$4'), or the
+ * current graph when absent. Fixed SQL fragments; the time itself is always a bound parameter.
+ */
+export function edgeValid(asOfParam?: string): string {
+  return asOfParam ? `e.valid_from <= ${asOfParam} AND (e.valid_to IS NULL OR e.valid_to > ${asOfParam})` : `e.valid_to IS NULL`;
+}
+
 export class EdgeRepository {
   /** Opens edges that are not already open; re-recording an open edge changes nothing. */
   async open(sql: Sql, edges: readonly NewEdge[]): Promise<number> {
@@ -41,9 +49,18 @@ export class EdgeRepository {
   async current(sql: Sql, ids: readonly string[], direction: 'in' | 'out'): Promise<Map<string, EdgeRow[]>> {
     const column = direction === 'in' ? 'to_node' : 'from_node';
     const rows = await sql.query<EdgeRow>(
-      `SELECT ${EDGE_COLUMNS} FROM edge e WHERE e.${column} = ANY($1::bigint[]) AND e.valid_to IS NULL ORDER BY e.id`,
+      `SELECT ${EDGE_COLUMNS} FROM edge e WHERE e.${column} = ANY($1::bigint[]) AND ${edgeValid()} ORDER BY e.id`,
       [ids],
     );
     return groupRows(ids, rows, (r) => (direction === 'in' ? r.toId : r.fromId));
+  }
+
+  /** One breadth-first step: edges leaving (down) or entering (up) the frontier, valid at `asOf`, at most `budget`. */
+  async step(sql: Sql, frontier: string[], direction: 'up' | 'down', budget: number, asOf?: Date): Promise<EdgeRow[]> {
+    const near = direction === 'up' ? 'to_node' : 'from_node';
+    return sql.query<EdgeRow>(
+      `SELECT ${EDGE_COLUMNS} FROM edge e WHERE e.${near} = ANY($1::bigint[]) AND ${edgeValid(asOf ? '$3' : undefined)} LIMIT $2`,
+      asOf ? [frontier, budget, asOf] : [frontier, budget],
+    );
   }
 }

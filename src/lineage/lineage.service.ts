@@ -137,10 +137,10 @@ export class LineageService {
 
   /** Shortest paths along the direction of data flow, from → to or, failing that, to → from. */
   async path(fromUrn: string, toUrn: string, maxDepth: number, asOf?: Date): Promise<LineagePaths> {
-    const [from, to] = [await this.start(fromUrn, 'fromUrn'), await this.start(toUrn, 'toUrn')];
-    let found = await shortestPaths(this.spine, this.db, from.id, to.id, maxDepth, asOf);
+    const [from, to] = await Promise.all([this.start(fromUrn, 'fromUrn'), this.start(toUrn, 'toUrn')]);
+    let found = await shortestPaths(this.edges, this.db, from.id, to.id, maxDepth, asOf);
     if (!found.paths.length && !found.truncated && from.id !== to.id) {
-      found = await shortestPaths(this.spine, this.db, to.id, from.id, maxDepth, asOf);
+      found = await shortestPaths(this.edges, this.db, to.id, from.id, maxDepth, asOf);
     }
     const ids = [...new Set(found.paths.flat())];
     const labels = await this.spine.labels(this.db, ids);

@@ -3,7 +3,8 @@
  * shortest route so that all shortest paths (of a diamond, say) come back, up to MAX_PATHS.
  */
 import { Sql } from '../platform/database/db';
-import { SpineRepository, WalkEdge } from './traversal.repository';
+import { EdgeRepository } from './edge.repository';
+import { WalkEdge } from './traversal.repository';
 
 export const MAX_PATHS = 100;
 /** Nodes a path search may visit before it gives up and says so. */
@@ -16,7 +17,7 @@ export interface FoundPaths {
 }
 
 export async function shortestPaths(
-  spine: SpineRepository,
+  edges: EdgeRepository,
   sql: Sql,
   fromId: string,
   toId: string,
@@ -30,7 +31,7 @@ export async function shortestPaths(
   let truncated = false;
   for (let depth = 1; depth <= maxDepth && frontier.length && !level.has(toId); depth++) {
     const budget = PATH_NODE_BUDGET - level.size;
-    const step = await spine.step(sql, frontier, 'down', budget + 1, asOf);
+    const step = await edges.step(sql, frontier, 'down', budget + 1, asOf);
     if (step.length > budget) truncated = true;
     const next: string[] = [];
     for (const e of step.slice(0, budget)) {

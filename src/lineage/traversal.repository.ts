@@ -6,6 +6,7 @@
  * and filter nodes without a second round trip.
  */
 import { Sql } from '../platform/database/db';
+import { edgeValid } from './edge.repository';
 
 export type WalkDirection = 'up' | 'down';
 
@@ -51,10 +52,8 @@ export interface WalkResult {
 /** Versions of one dataset or model taken as the start of a dataset-level or model-level view. */
 export const MAX_START_VERSIONS = 1000;
 
-/** The edge predicate: current edges, or edges valid at $4 (fixed fragments, never built from input). */
-function validity(asOf: boolean): string {
-  return asOf ? `e.valid_from <= $4 AND (e.valid_to IS NULL OR e.valid_to > $4)` : `e.valid_to IS NULL`;
-}
+/** The edge predicate of a walk: current edges, or edges valid at $4. */
+const validity = (asOf: boolean): string => edgeValid(asOf ? '$4' : undefined);
 
 /**
  * $1 start URN, $2 depth, $3 limit, $4 asOf. Nodes and edges come back as JSON arrays of arrays (cheap to
@@ -125,7 +124,7 @@ export interface NodeLabel {
   parentId: string | null;
 }
 
-/** Lookups on the node spine that traversal needs: the start, a dataset's or model's versions, labels. */
+/** Lookups on the node spine that traversal needs: a start by URN, and labels for a path's nodes. */
 export class SpineRepository {
   async byUrn(sql: Sql, urn: string): Promise<NodeLabel | undefined> {
     const [row] = await sql.query<NodeLabel>(
@@ -141,19 +140,5 @@ export class SpineRepository {
       [ids],
     );
     return new Map(rows.map((r) => [r.id, r]));
-  }
-
-  /** One breadth-first step: current edges leaving (down) or entering (up) the frontier, at most `budget`. */
-  async step(sql: Sql, frontier: string[], direction: WalkDirection, budget: number, asOf?: Date): Promise<WalkEdge[]> {
-    const near = direction === 'up' ? 'to_node' : 'from_node';
-    const params: unknown[] = [frontier, budget];
-    if (asOf) params.push(asOf);
-    const when = asOf ? `e.valid_from <= $3 AND (e.valid_to IS NULL OR e.valid_to > $3)` : `e.valid_to IS NULL`;
-    return sql.query<WalkEdge>(
-      `SELECT e.id::text AS "id", e.from_node::text AS "fromId", e.to_node::text AS "toId", e.kind,
-              e.valid_from AS "validFrom", e.valid_to AS "validTo"
-         FROM edge e WHERE e.${near} = ANY($1::bigint[]) AND ${when} LIMIT $2`,
-      params,
-    );
   }
 }
