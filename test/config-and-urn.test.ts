@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError, loadConfig } from '../src/platform/config/config';
-import { makeUrn, parseUrn, versionUrn } from '../src/catalog/nodes/urn';
-import { NodeKind } from '../src/catalog/nodes/node.types';
+import { makeUrn, parseUrn, versionUrn } from '../src/platform/graph/urn';
+import { NodeKind } from '../src/platform/graph/node-kind';
 import { decodeCursor, encodeCursor } from '../src/platform/graphql/connection';
 import { checkJsonObject } from '../src/catalog/nodes/properties';
 

@@ -6,8 +6,8 @@
 import { Injectable } from '@nestjs/common';
 import { Db, Sql } from '../platform/database/db';
 import { InvalidInputError, NotFoundError } from '../platform/errors/errors';
-import { NodeKind } from '../catalog/nodes/node.types';
-import { parseUrn } from '../catalog/nodes/urn';
+import { NodeKind } from '../platform/graph/node-kind';
+import { parseUrn } from '../platform/graph/urn';
 import { EdgeRepository } from './edge.repository';
 import { EdgeKind, EdgeRow, NewEdge } from './edge.types';
 import {

@@ -1,7 +1,7 @@
 /** GraphQL shapes of lineage answers. Nodes carry their label fields; `entity` is resolved by the catalog. */
 import { ArgsType, Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { ArrayMaxSize, IsEnum, IsOptional, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { NodeKind } from '../catalog/nodes/node.types';
+import { NodeKind } from '../platform/graph/node-kind';
 import { EdgeKind } from './edge.types';
 
 export enum LineageDirection {

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { Entity } from '../nodes/node.repository';
 import { CatalogWriter } from '../nodes/catalog.writer';
 import { NodeKind } from '../nodes/node.types';
-import { identifier, makeUrn } from '../nodes/urn';
+import { identifier, makeUrn } from '../../platform/graph/urn';
 import { RegisterCodeVersionInput } from './code.types';
 
 export function codeVersionUrn(repositoryUrl: string, commitSha: string, path = ''): string {

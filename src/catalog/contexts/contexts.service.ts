@@ -6,7 +6,7 @@ import { Entity } from '../nodes/node.repository';
 import { CatalogWriter } from '../nodes/catalog.writer';
 import { NodeKind } from '../nodes/node.types';
 import { resolveRef, resolveRefs } from '../nodes/refs';
-import { identifier, makeUrn } from '../nodes/urn';
+import { identifier, makeUrn } from '../../platform/graph/urn';
 import { AddToContextInput, RegisterContextInput } from './context.types';
 
 /** At most this many members are returned per context in one answer. */

@@ -6,7 +6,7 @@ import { Entity } from '../nodes/node.repository';
 import { CatalogWriter } from '../nodes/catalog.writer';
 import { NodeKind } from '../nodes/node.types';
 import { resolveRef } from '../nodes/refs';
-import { identifier, makeUrn } from '../nodes/urn';
+import { identifier, makeUrn } from '../../platform/graph/urn';
 import { recordProducer } from '../runs/run-times';
 import { claimVersion } from '../nodes/versioning';
 import { RegisterDatasetInput, RegisterDatasetVersionInput } from './dataset.types';

@@ -13,7 +13,7 @@ import { Entity } from '../nodes/node.repository';
 import { CatalogWriter } from '../nodes/catalog.writer';
 import { NodeKind } from '../nodes/node.types';
 import { resolveRef, resolveRefs } from '../nodes/refs';
-import { identifier, makeUrn } from '../nodes/urn';
+import { identifier, makeUrn } from '../../platform/graph/urn';
 import { DeploymentRevision, RegisterDeploymentInput, ReviseDeploymentInput } from './deployment.types';
 
 const REVISION_COLUMNS = `r.id::text AS "id", r.deployment_id::text AS "deploymentId",

@@ -9,7 +9,7 @@ import { Entity } from '../nodes/node.repository';
 import { CatalogWriter } from '../nodes/catalog.writer';
 import { NodeKind } from '../nodes/node.types';
 import { resolveRef } from '../nodes/refs';
-import { identifier, makeUrn } from '../nodes/urn';
+import { identifier, makeUrn } from '../../platform/graph/urn';
 import { recordProducer } from '../runs/run-times';
 import { claimVersion, lockModel } from '../nodes/versioning';
 import { ModelStage, RegisterModelInput, RegisterModelVersionInput, SetModelVersionStageInput } from './model.types';

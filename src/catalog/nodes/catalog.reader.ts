@@ -12,7 +12,7 @@ import { LineageService } from '../../lineage/lineage.service';
 import { EdgeRow } from '../../lineage/edge.types';
 import { Entity, ListFilter, NodeRepository, TypedCondition } from './node.repository';
 import { NodeKind } from './node.types';
-import { parseUrn } from './urn';
+import { parseUrn } from '../../platform/graph/urn';
 
 export interface CatalogLoaders {
   entity: DataLoader<string, Entity | null>;

@@ -1,19 +1,9 @@
 /** The shared shape of every catalogued entity (the `node` table) and its GraphQL interface. */
-import { Field, ID, InterfaceType, registerEnumType } from '@nestjs/graphql';
+import { Field, ID, InterfaceType } from '@nestjs/graphql';
+import { NodeKind } from '../../platform/graph/node-kind';
 import { JSONObjectScalar } from '../../platform/graphql/json.scalar';
 
-export enum NodeKind {
-  DATASET = 'dataset',
-  DATASET_VERSION = 'dataset_version',
-  FEATURE_VIEW = 'feature_view',
-  CODE_VERSION = 'code_version',
-  MODEL = 'model',
-  MODEL_VERSION = 'model_version',
-  RUN = 'run',
-  DEPLOYMENT = 'deployment',
-  CONTEXT = 'context',
-}
-registerEnumType(NodeKind, { name: 'NodeKind' });
+export { NodeKind };
 
 /** A node row as repositories return it (ids are bigint, carried as strings). */
 export interface NodeRow {

@@ -6,7 +6,7 @@ import { Sql } from '../../platform/database/db';
 import { InvalidInputError, NotFoundError } from '../../platform/errors/errors';
 import { NodeRepository } from './node.repository';
 import { NodeKind } from './node.types';
-import { parseUrn } from './urn';
+import { parseUrn } from '../../platform/graph/urn';
 
 export interface Ref {
   /** Where the URN came from, e.g. `inputs[2]`. */

@@ -7,7 +7,7 @@
 import { Sql } from '../../platform/database/db';
 import { NodeRepository, NodeUpsert } from './node.repository';
 import { NodeKind, NodeRow } from './node.types';
-import { versionUrn } from './urn';
+import { versionUrn } from '../../platform/graph/urn';
 
 type ParentNode = Pick<NodeRow, 'id' | 'urn' | 'name' | 'ownerTeam' | 'domain' | 'tags' | 'classifications'>;
 

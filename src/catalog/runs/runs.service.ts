@@ -11,7 +11,7 @@ import { Entity } from '../nodes/node.repository';
 import { CatalogWriter } from '../nodes/catalog.writer';
 import { NodeKind } from '../nodes/node.types';
 import { Ref, resolveRefs } from '../nodes/refs';
-import { identifier, makeUrn } from '../nodes/urn';
+import { identifier, makeUrn } from '../../platform/graph/urn';
 import { ContextsService } from '../contexts/contexts.service';
 import { RegisterRunInput } from './run.types';
 import { inputEdgeTime, outputEdgeTime, RunTimes } from './run-times';

@@ -3,8 +3,8 @@
  * catalogued thing; it is derived from natural keys (OpenLineage namespace + name for datasets), so the same
  * thing registered twice gets the same URN.
  */
-import { InvalidInputError } from '../../platform/errors/errors';
-import { NodeKind } from './node.types';
+import { InvalidInputError } from '../errors/errors';
+import { NodeKind } from './node-kind';
 
 export const URN_PREFIX = 'urn:pedigree:';
 export const MAX_URN_LENGTH = 1024;
