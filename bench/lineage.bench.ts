@@ -52,7 +52,8 @@ async function measureScale(scale: number): Promise<{ rows: Row[]; load: Row }> 
       });
       const sql = walkSql('up', false);
       let j = 0;
-      const rawSql = await latency(STARTS, () => raw.query(sql, [startUrns[j++ % STARTS], DEPTH, LIMIT]));
+      // Prepared, as the service runs it (TraversalRepository names the statement).
+      const rawSql = await latency(STARTS, () => raw.query({ name: 'walk_up', text: sql, values: [startUrns[j++ % STARTS], DEPTH, LIMIT] }));
       rows.push([`${scale.toLocaleString('en')} nodes: 10-hop upstream from a ${label}`, STARTS, (answerEdges / (STARTS + 10)).toFixed(0),
         gql.p50.toFixed(2), gql.p99.toFixed(2), rawSql.p50.toFixed(2), rawSql.p99.toFixed(2), (gql.p50 / rawSql.p50).toFixed(2)]);
       answerEdges = 0;

@@ -103,6 +103,7 @@ export class TraversalRepository {
     const [row] = await sql.query<{ start: NodeTuple | null; more: boolean; nodes: NodeTuple[]; edges: EdgeTuple[]; deeper: boolean }>(
       walkSql(req.direction, req.asOf !== undefined),
       params,
+      `lineage_walk_${req.direction}${req.asOf ? '_as_of' : ''}`,
     );
     return {
       start: row.start ? toNode(row.start) : undefined,

@@ -9,7 +9,11 @@ import { DataSource } from 'typeorm';
 import { ConflictError, InvalidInputError, PedigreeError } from '../errors/errors';
 
 export interface Sql {
-  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * Runs one parameterized statement. `prepareAs` names it as a prepared statement (parsed once per
+   * connection, then only bound and executed): for hot statements whose text never changes.
+   */
+  query<T = Record<string, unknown>>(text: string, params?: unknown[], prepareAs?: string): Promise<T[]>;
 }
 
 interface PgError {
@@ -43,10 +47,11 @@ class ClientSql implements Sql {
     private readonly client: Queryable,
     private readonly onQuery: (text: string) => void,
   ) {}
-  async query<T>(text: string, params: unknown[] = []): Promise<T[]> {
+  async query<T>(text: string, params: unknown[] = [], prepareAs?: string): Promise<T[]> {
     this.onQuery(text);
     try {
-      return (await this.client.query(text, params)).rows as T[];
+      const result = prepareAs ? await this.client.query({ name: prepareAs, text, values: params }) : await this.client.query(text, params);
+      return result.rows as T[];
     } catch (err) {
       throw translate(err);
     }
@@ -75,8 +80,8 @@ export class Db implements Sql {
     this.onStatement?.(text);
   };
 
-  query<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
-    return new ClientSql(this.pool, this.count).query<T>(text, params);
+  query<T = Record<string, unknown>>(text: string, params: unknown[] = [], prepareAs?: string): Promise<T[]> {
+    return new ClientSql(this.pool, this.count).query<T>(text, params, prepareAs);
   }
 
   /** Runs `work` in one transaction; commits when it resolves, rolls back when it throws. */
