@@ -1,5 +1,6 @@
 /** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
 import { Foundation1763884800000 } from './1763884800000-foundation';
 import { LineageTraversal1763971200000 } from './1763971200000-lineage-traversal';
+import { Ingestion1764057600000 } from './1764057600000-ingestion';
 
-export const MIGRATIONS = [Foundation1763884800000, LineageTraversal1763971200000];
+export const MIGRATIONS = [Foundation1763884800000, LineageTraversal1763971200000, Ingestion1764057600000];

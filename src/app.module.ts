@@ -13,6 +13,7 @@ import { AccessModule } from './access/access.module';
 import { AccessService } from './access/access.service';
 import { CatalogModule } from './catalog/catalog.module';
 import { LineageModule } from './lineage/lineage.module';
+import { IngestionModule } from './ingestion/ingestion.module';
 import { CONFIG, PedigreeConfig } from './platform/config/config';
 import { Db } from './platform/database/db';
 import { formatGraphQLError } from './platform/graphql/format-error';
@@ -80,6 +81,7 @@ export class AppModule implements NestModule {
         AccessModule,
         LineageModule,
         CatalogModule,
+        IngestionModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -5,6 +5,7 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { json } from 'express';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { PedigreeConfig } from './platform/config/config';
@@ -33,6 +34,8 @@ export async function startPedigree(config: PedigreeConfig, logger: Logger = cre
     );
     app.use(requestLogger(logger));
 
+    // Ingestion takes larger bodies (batches of events) than the rest of the API.
+    app.use('/api/v1', json({ limit: config.ingest.maxBodyBytes }));
     app.useBodyParser('json', { limit: MAX_BODY_BYTES });
     app.disable('x-powered-by');
     await app.listen(config.port, config.host);

@@ -134,6 +134,8 @@ describe('authentication', () => {
   });
 });
 
+const ADMIN_ONLY = new Set(['principals', 'deadLetters']);
+
 describe('authorization by role', () => {
   it('a reader may run every query but no mutation', async () => {
     for (const field of rootFields('mutation')) {
@@ -145,7 +147,7 @@ describe('authorization by role', () => {
       const { query, variables } = operationFor('query', field);
       const code = codeOf(await app.gql(query, variables, readerKey));
       // Sample arguments may name nothing (NOT_FOUND) — but access itself is granted, except admin-only queries.
-      if (field.name === 'principals') assert.equal(code, 'FORBIDDEN');
+      if (ADMIN_ONLY.has(field.name)) assert.equal(code, 'FORBIDDEN', field.name);
       else assert.ok(code !== 'FORBIDDEN' && code !== 'UNAUTHENTICATED', `query ${field.name}: ${code}`);
     }
     const d = await app.ok(`{ datasets { edges { cursor } } me { name roles } }`, {}, readerKey);
@@ -155,12 +157,13 @@ describe('authorization by role', () => {
   it('a writer may register metadata but not manage principals or keys', async () => {
     const ok = await app.gql(`mutation { registerDataset(input: { namespace: "s3://b", name: "w" }) { urn } }`, {}, writerKey);
     assert.equal(ok.errors, undefined);
-    for (const name of ['createPrincipal', 'createApiKey', 'revokeApiKey']) {
+    for (const name of ['createPrincipal', 'createApiKey', 'revokeApiKey', 'replayDeadLetter']) {
       const field = rootFields('mutation').find((f) => f.name === name)!;
       const { query, variables } = operationFor('mutation', field);
       assert.equal(codeOf(await app.gql(query, variables, writerKey)), 'FORBIDDEN', name);
     }
     assert.equal(codeOf(await app.gql(`{ principals { name } }`, {}, writerKey)), 'FORBIDDEN');
+    assert.equal(codeOf(await app.gql(`{ deadLetters { edges { cursor } } }`, {}, writerKey)), 'FORBIDDEN');
     const keys = await app.gql(`{ me { apiKeys { id } } }`, {}, writerKey);
     assert.equal(codeOf(keys), 'FORBIDDEN');
   });

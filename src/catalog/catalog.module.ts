@@ -25,6 +25,7 @@ import { RunsService } from './runs/runs.service';
 import { DeploymentImpactResolver, ImpactResolver, ServingWindowResolver } from './impact/impact.resolver';
 import { ImpactService } from './impact/impact.service';
 import { PREDICTION_COUNTER, unknownPredictionCounts } from './impact/prediction-counter';
+import { RunBatchService } from './batch/run-batch.service';
 
 export const CATALOG_RESOLVERS = [
   NodesResolver,
@@ -57,9 +58,10 @@ export const CATALOG_RESOLVERS = [
     DeploymentsService,
     ContextsService,
     ImpactService,
+    RunBatchService,
     { provide: PREDICTION_COUNTER, useValue: unknownPredictionCounts },
     ...CATALOG_RESOLVERS,
   ],
-  exports: [CatalogReader, DatasetsService, ModelsService, RunsService, DeploymentsService],
+  exports: [CatalogReader, DatasetsService, ModelsService, RunsService, DeploymentsService, FeaturesService, RunBatchService],
 })
 export class CatalogModule {}

@@ -32,6 +32,24 @@ export class EdgeRepository {
     return rows.length;
   }
 
+  /** See LineageService.redateRunEdges. */
+  async redateRunEdges(sql: Sql, runs: readonly { runId: string; inputFrom?: Date; outputFrom?: Date }[]): Promise<number> {
+    const dated = runs.filter((r) => r.inputFrom || r.outputFrom);
+    if (dated.length === 0) return 0;
+    const rows = await sql.query(
+      `WITH x AS (SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::timestamptz[]) AS x(run, i, o)),
+       ins AS (UPDATE edge e SET valid_from = x.i FROM x
+                WHERE e.to_node = x.run AND e.valid_to IS NULL AND e.kind IN ('INPUT', 'CODE') AND x.i IS NOT NULL AND e.valid_from <> x.i
+               RETURNING e.id),
+       outs AS (UPDATE edge e SET valid_from = x.o FROM x
+                 WHERE e.from_node = x.run AND e.valid_to IS NULL AND e.kind = 'OUTPUT' AND x.o IS NOT NULL AND e.valid_from <> x.o
+                RETURNING e.id)
+       SELECT id FROM ins UNION ALL SELECT id FROM outs`,
+      [dated.map((r) => r.runId), dated.map((r) => r.inputFrom ?? null), dated.map((r) => r.outputFrom ?? null)],
+    );
+    return rows.length;
+  }
+
   /** Closes the open edges given, as of `validTo`. */
   async close(sql: Sql, edges: readonly { fromId: string; toId: string; kind: EdgeKind }[], validTo: Date): Promise<number> {
     if (edges.length === 0) return 0;

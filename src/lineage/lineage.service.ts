@@ -54,6 +54,15 @@ export class LineageService {
     return this.edges.close(tx, edges, validTo);
   }
 
+  /**
+   * Dates the open edges of runs by the runs' best-known times: inputs and code from `inputFrom`, outputs
+   * from `outputFrom` (absent = leave as recorded). Events about one run may arrive in any order; re-dating
+   * after every merge makes the final edge times depend only on the final run times.
+   */
+  redateRunEdges(tx: Sql, runs: readonly { runId: string; inputFrom?: Date; outputFrom?: Date }[]): Promise<number> {
+    return this.edges.redateRunEdges(tx, runs);
+  }
+
   currentEdges(ids: readonly string[], direction: 'in' | 'out'): Promise<Map<string, EdgeRow[]>> {
     return this.edges.current(this.db, ids, direction);
   }

@@ -56,7 +56,16 @@ export interface GqlResult<T = Record<string, any>> {
   errors?: { message: string; path?: string[]; extensions?: { code?: string; [k: string]: unknown } }[];
 }
 
+export interface HttpResult {
+  status: number;
+  body: any;
+  text: string;
+  headers: Headers;
+}
+
 export interface TestApp {
+  /** POSTs a JSON (or raw string) body to a path with the admin key (or the key given, or none). */
+  post(path: string, body: unknown, key?: string | null, contentType?: string): Promise<HttpResult>;
   url: string;
   running: RunningApp;
   db: Db;
@@ -94,6 +103,21 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
     db: running.app.get(Db),
     database,
     gql,
+    async post(path: string, body: unknown, key: string | null = ADMIN_KEY, contentType = 'application/json') {
+      const res = await fetch(`${running.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': contentType, ...(key ? { authorization: `Bearer ${key}` } : {}) },
+        body: typeof body === 'string' ? body : Buffer.isBuffer(body) ? new Uint8Array(body) : JSON.stringify(body),
+      });
+      const text = await res.text();
+      let json: any;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+      return { status: res.status, body: json, text, headers: res.headers };
+    },
     async ok<T>(query: string, variables?: Record<string, unknown>, key?: string | null): Promise<T> {
       const res = await gql<T>(query, variables, key);
       if (res.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(res.errors)}`);

@@ -55,6 +55,17 @@ export class ContextsService {
     );
   }
 
+  /** Adds each node to its context; existing memberships are left as they are. */
+  async addMemberPairs(tx: Sql, pairs: readonly { contextId: string; nodeId: string }[]): Promise<void> {
+    if (pairs.length === 0) return;
+    await tx.query(
+      `INSERT INTO context_member (context_id, node_id)
+       SELECT DISTINCT c, n FROM unnest($1::bigint[], $2::bigint[]) AS x(c, n) ORDER BY c, n
+       ON CONFLICT DO NOTHING`,
+      [pairs.map((p) => p.contextId), pairs.map((p) => p.nodeId)],
+    );
+  }
+
   /** Member node ids of each context (first MAX_MEMBERS_LISTED by time added). */
   async memberIds(contextIds: readonly string[]): Promise<Map<string, string[]>> {
     const rows = await this.db.query<{ contextId: string; nodeId: string }>(

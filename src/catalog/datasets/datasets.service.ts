@@ -45,6 +45,24 @@ export class DatasetsService {
     });
   }
 
+  /**
+   * Records a profile (statistics) of a dataset version: the version with `contentHash` (created when new),
+   * else the latest version (a first version when there is none). Replaces earlier statistics.
+   */
+  async recordProfile(datasetUrn: string, contentHash: string | undefined, statistics: Record<string, unknown>): Promise<Entity> {
+    this.writer.json('statistics', statistics);
+    return this.writer.write(async (tx) => {
+      const ref = await resolveRef(tx, 'datasetUrn', datasetUrn, NodeKind.DATASET);
+      const [latest] = contentHash
+        ? []
+        : await tx.query<{ id: string }>(`SELECT id::text AS "id" FROM dataset_version WHERE dataset_id = $1 ORDER BY version DESC LIMIT 1`, [ref.id]);
+      const id = latest?.id ?? (await this.registerVersion({ datasetUrn, contentHash })).id;
+      await tx.query(`UPDATE dataset_version SET statistics = $2::jsonb WHERE id = $1`, [id, JSON.stringify({ columns: [], ...statistics })]);
+      await this.writer.nodes.touch(tx, id);
+      return id;
+    });
+  }
+
   async registerVersion(input: RegisterDatasetVersionInput): Promise<Entity> {
     const fields = this.writer.nodeFields(input);
     const columns = (input.columns ?? []).map((c) => ({

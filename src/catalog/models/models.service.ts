@@ -63,6 +63,16 @@ export class ModelsService {
     });
   }
 
+  /** The URN of a model's version with this artifact hash, if registered. */
+  async versionUrnByArtifact(modelUrn: string, sha256: string): Promise<string | undefined> {
+    const [row] = await this.writer.db.query<{ urn: string }>(
+      `SELECT n.urn FROM model_version v JOIN node n ON n.id = v.id JOIN node m ON m.id = v.model_id
+        WHERE m.urn = $1 AND v.artifact_sha256 = $2`,
+      [modelUrn, sha256.toLowerCase()],
+    );
+    return row?.urn;
+  }
+
   async setStage(input: SetModelVersionStageInput): Promise<Entity> {
     return this.writer.write(async (tx) => {
       const ref = await resolveRef(tx, 'urn', input.urn, NodeKind.MODEL_VERSION);

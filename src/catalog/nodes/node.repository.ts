@@ -78,6 +78,45 @@ export class NodeRepository {
     return { id: row.id, inserted: row.inserted };
   }
 
+  /**
+   * Upserts many nodes in one statement (one row per URN; rows locked in URN order, so concurrent batches
+   * cannot deadlock on them). New nodes get every field given; existing nodes keep theirs, except that
+   * `properties` merge key by key. Returns id, kind and whether it was inserted, by URN.
+   */
+  async upsertMany(sql: Sql, nodes: readonly NodeUpsert[]): Promise<Map<string, { id: string; kind: NodeKind; inserted: boolean }>> {
+    const out = new Map<string, { id: string; kind: NodeKind; inserted: boolean }>();
+    if (nodes.length === 0) return out;
+    const rows = nodes.map((n) => ({
+      kind: n.kind, urn: n.urn, name: n.name, parent_id: n.parentId ?? null, description: n.description ?? null,
+      owner_team: n.ownerTeam ?? null, domain: n.domain ?? null, tags: n.tags ? [...new Set(n.tags)] : [],
+      classifications: n.classifications ? [...new Set(n.classifications)] : [], properties: n.properties ?? {},
+    }));
+    const found = await sql.query<{ id: string; kind: NodeKind; urn: string; inserted: boolean }>(
+      `WITH x AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(kind text, urn text, name text, parent_id bigint, description text,
+           owner_team text, domain text, tags text[], classifications text[], properties jsonb)),
+       ins AS (
+         INSERT INTO node AS n (kind, urn, name, parent_id, description, owner_team, domain, tags, classifications, properties)
+         SELECT kind, urn, name, parent_id, description, owner_team, domain, tags, classifications, properties FROM x ORDER BY urn
+         ON CONFLICT (urn) DO UPDATE SET properties = n.properties || EXCLUDED.properties, updated_at = now()
+           WHERE EXCLUDED.properties <> '{}'::jsonb AND NOT n.properties @> EXCLUDED.properties
+         RETURNING n.id, n.kind, n.urn, (xmax = 0) AS inserted)
+       SELECT id::text AS "id", kind, urn, inserted FROM ins
+       UNION ALL
+       SELECT n.id::text, n.kind, n.urn, false FROM x JOIN node n ON n.urn = x.urn WHERE NOT EXISTS (SELECT 1 FROM ins WHERE ins.urn = x.urn)`,
+      [JSON.stringify(rows)],
+    );
+    for (const r of found) out.set(r.urn, { id: r.id, kind: r.kind, inserted: r.inserted });
+    // A node committed by a concurrent transaction after this statement's snapshot: read it now.
+    const late = nodes.filter((n) => !out.has(n.urn)).map((n) => n.urn);
+    if (late.length) for (const [urn, hit] of await this.idsByUrns(sql, late)) out.set(urn, { ...hit, inserted: false });
+    for (const n of nodes) {
+      const hit = out.get(n.urn);
+      if (hit && hit.kind !== n.kind) throw new ConflictError(`URN ${n.urn} already names a ${hit.kind}, not a ${n.kind}.`);
+    }
+    return out;
+  }
+
   async touch(sql: Sql, id: string): Promise<void> {
     await sql.query(`UPDATE node SET updated_at = now() WHERE id = $1`, [id]);
   }

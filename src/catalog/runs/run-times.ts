@@ -1,7 +1,7 @@
 /**
- * When a run's lineage edges became true: inputs and code from the run's start, outputs from its end
- * (or start), so that "as of" questions see data flow when it happened, not when Pedigree heard of it.
- * Without known times, the edge starts when it is recorded.
+ * When a run's lineage edges became true: inputs and code from the run's start (or, until the start is
+ * known, its end), outputs from its end (or start), so that "as of" questions see data flow when it
+ * happened, not when Pedigree heard of it. Without known times, the edge starts when it is recorded.
  */
 import { Sql } from '../../platform/database/db';
 import { LineageService } from '../../lineage/lineage.service';
@@ -17,7 +17,7 @@ export async function runTimes(tx: Sql, runId: string): Promise<RunTimes> {
   return row ?? { startedAt: null, endedAt: null };
 }
 
-export const inputEdgeTime = (t: RunTimes): Date | undefined => t.startedAt ?? undefined;
+export const inputEdgeTime = (t: RunTimes): Date | undefined => t.startedAt ?? t.endedAt ?? undefined;
 export const outputEdgeTime = (t: RunTimes): Date | undefined => t.endedAt ?? t.startedAt ?? undefined;
 
 /** Records that `runId` wrote `outputId` (an OUTPUT edge dated by the run's end, or its start). */

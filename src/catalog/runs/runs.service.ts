@@ -15,6 +15,7 @@ import { identifier, makeUrn } from '../../platform/graph/urn';
 import { ContextsService } from '../contexts/contexts.service';
 import { RegisterRunInput } from './run.types';
 import { inputEdgeTime, outputEdgeTime, RunTimes } from './run-times';
+import { RUN_MERGE_SQL, RUN_MERGE_WHERE } from './run-merge';
 
 export const RUN_INPUT_KINDS = [NodeKind.DATASET_VERSION, NodeKind.MODEL_VERSION, NodeKind.FEATURE_VIEW] as const;
 export const RUN_OUTPUT_KINDS = [NodeKind.DATASET_VERSION, NodeKind.MODEL_VERSION] as const;
@@ -73,6 +74,7 @@ export class RunsService {
       const self = edges.find((e) => e.fromId === e.toId);
       if (self) throw new InvalidInputError('A run cannot be its own input or output.');
       await this.lineage.openEdges(tx, edges);
+      await this.lineage.redateRunEdges(tx, [{ runId: id, inputFrom: inputAt, outputFrom: outputAt }]);
       await this.contexts.addMembers(tx, pick('contextUrns[').map((c) => c.id), [id]);
       await this.lineage.recordColumnLineage(
         tx,
@@ -104,19 +106,8 @@ export class RunsService {
       `INSERT INTO run AS r (id, run_key, kind, status, started_at, ended_at, params, metrics,
                              gpu_type, gpu_count, gpu_hours, energy_kwh, parent_run_id)
        VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7::jsonb, '{}'), COALESCE($8::jsonb, '{}'), $9, $10, $11, $12, $13)
-       ON CONFLICT (id) DO UPDATE SET
-         status = CASE WHEN r.status IN ('completed','failed','aborted') AND EXCLUDED.status IN ('scheduled','running')
-                       THEN r.status ELSE EXCLUDED.status END,
-         started_at = COALESCE(r.started_at, EXCLUDED.started_at),
-         ended_at = COALESCE(EXCLUDED.ended_at, r.ended_at),
-         params = r.params || EXCLUDED.params,
-         metrics = r.metrics || EXCLUDED.metrics,
-         gpu_type = COALESCE(EXCLUDED.gpu_type, r.gpu_type),
-         gpu_count = COALESCE(EXCLUDED.gpu_count, r.gpu_count),
-         gpu_hours = COALESCE(EXCLUDED.gpu_hours, r.gpu_hours),
-         energy_kwh = COALESCE(EXCLUDED.energy_kwh, r.energy_kwh),
-         parent_run_id = COALESCE(EXCLUDED.parent_run_id, r.parent_run_id)
-       WHERE r.kind = EXCLUDED.kind`,
+       ON CONFLICT (id) DO UPDATE SET ${RUN_MERGE_SQL}
+       WHERE ${RUN_MERGE_WHERE}`,
       [id, input.runId, input.kind, input.status, input.startedAt ?? null, input.endedAt ?? null,
         params ? JSON.stringify(params) : null, metrics ? JSON.stringify(metrics) : null,
         c.gpuType ?? null, c.gpuCount ?? null, c.gpuHours ?? null, c.energyKwh ?? null, parentId],

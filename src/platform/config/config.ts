@@ -35,6 +35,18 @@ const schema = z.object({
   PEDIGREE_MAX_PROPERTIES_BYTES: z.coerce.number().int().min(256).max(1_048_576).default(65_536),
   PEDIGREE_RUN_MIGRATIONS: boolish.default('true'),
   PEDIGREE_AUTH_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(10),
+  PEDIGREE_INGEST_MAX_EVENTS: z.coerce.number().int().min(1).max(100_000).default(1000),
+  PEDIGREE_INGEST_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(256 * 1024 * 1024).default(16 * 1024 * 1024),
+  KAFKA_BROKERS: z
+    .string()
+    .regex(/^[^\s,]+(,[^\s,]+)*$/, 'a comma-separated list of host:port')
+    .optional(),
+  KAFKA_CLIENT_ID: z.string().min(1).max(200).default('pedigree'),
+  KAFKA_GROUP_ID: z.string().min(1).max(200).default('pedigree'),
+  KAFKA_TOPICS: z.string().regex(/^[A-Za-z0-9._-]+(,[A-Za-z0-9._-]+)*$/, 'a comma-separated list of topic names').default('pedigree.lineage,pedigree.events'),
+  KAFKA_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(3000).max(300_000).default(30_000),
+  KAFKA_MAX_WAIT_MS: z.coerce.number().int().min(10).max(30_000).default(1000),
 });
 
 export interface PedigreeConfig {
@@ -53,6 +65,17 @@ export interface PedigreeConfig {
   runMigrations: boolean;
   /** How long a successful API-key lookup is reused (0 = look up every request). */
   authCacheSeconds: number;
+  ingest: { maxEventsPerRequest: number; maxBodyBytes: number };
+  /** Present when KAFKA_BROKERS is set: the service consumes these topics in one consumer group. */
+  kafka?: {
+    brokers: string[];
+    clientId: string;
+    groupId: string;
+    topics: string[];
+    batchSize: number;
+    sessionTimeoutMs: number;
+    maxWaitMs: number;
+  };
 }
 
 export const CONFIG = Symbol('PEDIGREE_CONFIG');
@@ -86,5 +109,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxPropertiesBytes: c.PEDIGREE_MAX_PROPERTIES_BYTES,
     runMigrations: c.PEDIGREE_RUN_MIGRATIONS,
     authCacheSeconds: c.PEDIGREE_AUTH_CACHE_SECONDS,
+    ingest: { maxEventsPerRequest: c.PEDIGREE_INGEST_MAX_EVENTS, maxBodyBytes: c.PEDIGREE_INGEST_MAX_BODY_BYTES },
+    kafka: c.KAFKA_BROKERS
+      ? {
+          brokers: c.KAFKA_BROKERS.split(','),
+          clientId: c.KAFKA_CLIENT_ID,
+          groupId: c.KAFKA_GROUP_ID,
+          topics: c.KAFKA_TOPICS.split(','),
+          batchSize: c.KAFKA_BATCH_SIZE,
+          sessionTimeoutMs: c.KAFKA_SESSION_TIMEOUT_MS,
+          maxWaitMs: c.KAFKA_MAX_WAIT_MS,
+        }
+      : undefined,
   };
 }

@@ -4,6 +4,7 @@
  * that a request costs a constant number of queries, and maps PostgreSQL errors that callers can act on
  * (unique / foreign-key / check violations) to domain errors instead of leaking SQL.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Pool, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { ConflictError, InvalidInputError, PedigreeError } from '../errors/errors';
@@ -60,6 +61,9 @@ class ClientSql implements Sql {
 
 export class Db implements Sql {
   private statements = 0;
+  private savepoints = 0;
+  /** The transaction the current async call chain runs in, if any: `query` and `transaction` join it. */
+  private readonly current = new AsyncLocalStorage<ClientSql>();
   /** The pool TypeORM opened: hot paths use it directly (no QueryRunner per statement). */
   private readonly pool: Pool;
 
@@ -80,17 +84,26 @@ export class Db implements Sql {
     this.onStatement?.(text);
   };
 
+  /** Runs one statement: in the surrounding transaction when there is one, else on any pooled connection. */
   query<T = Record<string, unknown>>(text: string, params: unknown[] = [], prepareAs?: string): Promise<T[]> {
-    return new ClientSql(this.pool, this.count).query<T>(text, params, prepareAs);
+    return (this.current.getStore() ?? new ClientSql(this.pool, this.count)).query<T>(text, params, prepareAs);
   }
 
-  /** Runs `work` in one transaction; commits when it resolves, rolls back when it throws. */
+  /**
+   * Runs `work` in one transaction; commits when it resolves, rolls back when it throws. Called inside
+   * another transaction (same async call chain), it becomes a savepoint of that one: its failure undoes only
+   * its own work, and nothing commits until the outermost transaction does. Services can so be composed
+   * into one unit of work (e.g. a batch of ingested events) without knowing it.
+   */
   async transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
+    const outer = this.current.getStore();
+    if (outer) return this.savepoint(outer, work);
     const client = await this.pool.connect();
     let broken = false;
     try {
       await client.query('BEGIN');
-      const result = await work(new ClientSql(client, this.count));
+      const tx = new ClientSql(client, this.count);
+      const result = await this.current.run(tx, () => work(tx));
       await client.query('COMMIT');
       return result;
     } catch (err) {
@@ -100,6 +113,19 @@ export class Db implements Sql {
       throw translate(err);
     } finally {
       client.release(broken);
+    }
+  }
+
+  private async savepoint<T>(tx: ClientSql, work: (tx: Sql) => Promise<T>): Promise<T> {
+    const name = `pedigree_sp_${++this.savepoints}`;
+    await tx.query(`SAVEPOINT ${name}`);
+    try {
+      const result = await work(tx);
+      await tx.query(`RELEASE SAVEPOINT ${name}`);
+      return result;
+    } catch (err) {
+      await tx.query(`ROLLBACK TO SAVEPOINT ${name}`);
+      throw err;
     }
   }
 }

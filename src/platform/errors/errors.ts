@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'CONFLICT'
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
+  | 'UNAVAILABLE'
   | 'INTERNAL';
 
 export abstract class PedigreeError extends Error {
@@ -41,4 +42,9 @@ export class UnauthenticatedError extends PedigreeError {
 export class ForbiddenError extends PedigreeError {
   readonly code = 'FORBIDDEN' as const;
   readonly httpStatus = 403;
+}
+/** A dependency (the database) is unavailable for now; the same request may succeed later. */
+export class UnavailableError extends PedigreeError {
+  readonly code = 'UNAVAILABLE' as const;
+  readonly httpStatus = 503;
 }

@@ -1,0 +1,187 @@
+/**
+ * Which dataset version each observed input and output is, for a whole batch, set-based. Applying a batch
+ * binds exactly as applying its observations one by one would:
+ * - an output, or an input with a producer-given version key, is the version with that key (an output
+ *   without one is keyed by its run, so START and COMPLETE of one run name the same version); a key not
+ *   seen before creates the next version;
+ * - an input without a key is the dataset's latest version at that point (one created earlier in the same
+ *   batch included), or a first version when the dataset has none.
+ * New versions inherit ownership, domain, tags and classifications from their dataset.
+ */
+import { Sql } from '../../platform/database/db';
+import { ConflictError } from '../../platform/errors/errors';
+import { versionUrn } from '../../platform/graph/urn';
+import { datasetUrn } from '../datasets/datasets.service';
+import { NodeRepository, NodeUpsert } from '../nodes/node.repository';
+import { NodeKind } from '../nodes/node.types';
+import { DatasetKey, ObservedDataset, ObservedRun } from './run-batch.types';
+
+export const datasetKey = (d: DatasetKey): string => datasetUrn(d.namespace, d.name);
+/** The version key of an output that names none: one version per (run, dataset). */
+export const runOutputKey = (runKey: string): string => `run:${runKey}`;
+
+interface ParentRow {
+  id: string;
+  urn: string;
+  name: string;
+  namespace: string;
+  dsName: string;
+  latest: number;
+  ownerTeam: string | null;
+  domain: string | null;
+  tags: string[];
+  classifications: string[];
+}
+
+interface VersionState {
+  id?: string;
+  datasetId: string;
+  version: number;
+  hash: string | null;
+  created: boolean;
+  columns?: ObservedDataset['columns'];
+  statistics?: Record<string, unknown>;
+  locationUri?: string;
+  properties?: Record<string, unknown>;
+}
+
+export interface Bindings {
+  /** Version id of each run's input / output occurrence: `${runIndex}/${in|out}/${datasetUrn}`. */
+  idOf(runIndex: number, role: 'in' | 'out', d: DatasetKey): string;
+  created: number;
+}
+
+/** Upserts the datasets named anywhere in the batch; returns dataset id by URN. */
+async function upsertDatasets(tx: Sql, nodes: NodeRepository, keys: DatasetKey[]): Promise<Map<string, string>> {
+  const byUrn = new Map(keys.map((k) => [datasetKey(k), k]));
+  const ids = await nodes.upsertMany(tx, [...byUrn].map(([urn, k]) => ({ kind: NodeKind.DATASET, urn, name: k.name })));
+  const rows = [...byUrn].map(([urn, k]) => ({ id: ids.get(urn)!.id, namespace: k.namespace, name: k.name }));
+  const stored = await tx.query<{ id: string; namespace: string; name: string }>(
+    `WITH x AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, namespace text, name text)),
+     ins AS (INSERT INTO dataset (id, namespace, name) SELECT id, namespace, name FROM x ORDER BY id ON CONFLICT (id) DO NOTHING RETURNING id)
+     SELECT d.id::text AS "id", d.namespace, d.name FROM dataset d JOIN x ON x.id = d.id`,
+    [JSON.stringify(rows)],
+  );
+  for (const s of stored) {
+    const want = rows.find((r) => r.id === s.id)!;
+    if (s.namespace !== want.namespace || s.name !== want.name) {
+      throw new ConflictError(`${datasetKey(want)} is already the dataset namespace "${s.namespace}", name "${s.name}".`);
+    }
+  }
+  return new Map([...byUrn.keys()].map((urn) => [urn, ids.get(urn)!.id]));
+}
+
+export async function bindVersions(tx: Sql, nodes: NodeRepository, runs: readonly ObservedRun[]): Promise<Bindings> {
+  const all = runs.flatMap((r) => [...r.inputs, ...r.outputs]);
+  const datasetIds = await upsertDatasets(tx, nodes, all);
+  const parentIds = [...new Set(datasetIds.values())];
+  // Lock the datasets (in id order): version numbering is serialized per dataset across transactions.
+  const parents = await tx.query<ParentRow>(
+    `SELECT d.id::text AS "id", n.urn, n.name, d.namespace, d.name AS "dsName", d.latest_version AS "latest",
+            n.owner_team AS "ownerTeam", n.domain, n.tags, n.classifications
+       FROM dataset d JOIN node n ON n.id = d.id WHERE d.id = ANY($1::bigint[]) ORDER BY d.id FOR UPDATE OF d`,
+    [parentIds],
+  );
+  const parentOf = new Map(parents.map((p) => [p.id, p]));
+  const wanted = new Map<string, Set<string>>();
+  runs.forEach((r) =>
+    [...r.inputs.filter((d) => d.versionKey), ...r.outputs].forEach((d) => {
+      const id = datasetIds.get(datasetKey(d))!;
+      (wanted.get(id) ?? wanted.set(id, new Set()).get(id)!).add(d.versionKey ?? runOutputKey(r.runKey));
+    }),
+  );
+  const existing = await tx.query<{ id: string; datasetId: string; version: number; hash: string | null }>(
+    `SELECT dv.id::text AS "id", dv.dataset_id::text AS "datasetId", dv.version, dv.content_hash AS "hash"
+       FROM dataset_version dv JOIN unnest($1::bigint[], $2::text[]) AS x(d, h) ON dv.dataset_id = x.d AND dv.content_hash = x.h
+     UNION ALL
+     SELECT * FROM (SELECT DISTINCT ON (dataset_id) id::text, dataset_id::text, version, content_hash
+                      FROM dataset_version WHERE dataset_id = ANY($3::bigint[]) ORDER BY dataset_id, version DESC) latest`,
+    [[...wanted].flatMap(([d, hs]) => [...hs].map(() => d)), [...wanted].flatMap(([, hs]) => [...hs]), parentIds],
+  );
+  const byHash = new Map<string, VersionState>();
+  const latest = new Map<string, VersionState>();
+  for (const e of existing) {
+    const state: VersionState = { id: e.id, datasetId: e.datasetId, version: e.version, hash: e.hash, created: false };
+    if (e.hash !== null) byHash.set(`${e.datasetId}\u0000${e.hash}`, byHash.get(`${e.datasetId}\u0000${e.hash}`) ?? state);
+    const known = latest.get(e.datasetId);
+    if (!known || known.version < e.version) latest.set(e.datasetId, state);
+  }
+  const next = new Map(parents.map((p) => [p.id, p.latest]));
+  const touched = new Set<VersionState>();
+  const bound = new Map<string, VersionState>();
+  const create = (datasetId: string, hash: string | null): VersionState => {
+    const v: VersionState = { datasetId, version: next.get(datasetId)! + 1, hash, created: true };
+    next.set(datasetId, v.version);
+    latest.set(datasetId, v);
+    if (hash !== null) byHash.set(`${datasetId}\u0000${hash}`, v);
+    return v;
+  };
+  const bind = (runIndex: number, role: 'in' | 'out', d: ObservedDataset, hash: string | null) => {
+    const datasetId = datasetIds.get(datasetKey(d))!;
+    const v = hash !== null
+      ? (byHash.get(`${datasetId}\u0000${hash}`) ?? create(datasetId, hash))
+      : (latest.get(datasetId) ?? create(datasetId, null));
+    merge(v, d);
+    touched.add(v);
+    bound.set(`${runIndex}/${role}/${datasetKey(d)}`, v);
+  };
+  runs.forEach((r, i) => {
+    for (const d of r.inputs) bind(i, 'in', d, d.versionKey ?? null);
+    for (const d of r.outputs) bind(i, 'out', d, d.versionKey ?? runOutputKey(r.runKey));
+  });
+  await store(tx, nodes, [...touched], parentOf, next);
+  return {
+    idOf: (runIndex, role, d) => bound.get(`${runIndex}/${role}/${datasetKey(d)}`)!.id!,
+    created: [...touched].filter((v) => v.created).length,
+  };
+}
+
+function merge(v: VersionState, d: ObservedDataset): void {
+  if (d.columns?.length && !v.columns?.length) v.columns = d.columns;
+  if (d.statistics) v.statistics = { ...v.statistics, ...d.statistics };
+  if (d.locationUri && !v.locationUri) v.locationUri = d.locationUri;
+  if (d.properties) v.properties = { ...v.properties, ...d.properties };
+}
+
+/** Numbers and inserts new versions, fills what existing versions lacked; sets `id` on every state. */
+async function store(tx: Sql, nodes: NodeRepository, versions: VersionState[], parentOf: Map<string, ParentRow>, next: Map<string, number>) {
+  const upserts: NodeUpsert[] = versions.map((v) => {
+    const p = parentOf.get(v.datasetId)!;
+    return {
+      kind: NodeKind.DATASET_VERSION,
+      urn: versionUrn(p.urn, v.version),
+      name: `${p.name}@${v.version}`,
+      parentId: p.id,
+      ownerTeam: p.ownerTeam,
+      domain: p.domain,
+      tags: p.tags,
+      classifications: p.classifications,
+      properties: v.properties,
+    };
+  });
+  const ids = await nodes.upsertMany(tx, upserts);
+  versions.forEach((v, i) => (v.id = ids.get(upserts[i].urn)!.id));
+  const changed = [...next].filter(([id, n]) => parentOf.get(id)!.latest !== n);
+  if (changed.length) {
+    await tx.query(
+      `UPDATE dataset d SET latest_version = x.n FROM unnest($1::bigint[], $2::int[]) AS x(id, n) WHERE d.id = x.id`,
+      [changed.map(([id]) => id), changed.map(([, n]) => n)],
+    );
+  }
+  const rows = versions.map((v) => ({
+    id: v.id, dataset_id: v.datasetId, version: v.version, content_hash: v.hash, location_uri: v.locationUri ?? null,
+    columns: v.columns ? v.columns : null, statistics: v.statistics ? { columns: [], ...v.statistics } : null, created: v.created,
+  }));
+  await tx.query(
+    `WITH x AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, dataset_id bigint, version int, content_hash text,
+                  location_uri text, columns jsonb, statistics jsonb, created boolean)),
+     ins AS (INSERT INTO dataset_version (id, dataset_id, version, content_hash, location_uri, columns, statistics)
+             SELECT id, dataset_id, version, content_hash, location_uri, COALESCE(columns, '[]'), statistics FROM x WHERE created)
+     UPDATE dataset_version dv SET
+       columns = CASE WHEN dv.columns = '[]'::jsonb AND x.columns IS NOT NULL THEN x.columns ELSE dv.columns END,
+       statistics = CASE WHEN x.statistics IS NULL THEN dv.statistics ELSE COALESCE(dv.statistics, '{"columns": []}'::jsonb) || x.statistics END,
+       location_uri = COALESCE(dv.location_uri, x.location_uri)
+      FROM x WHERE dv.id = x.id AND NOT x.created AND (x.columns IS NOT NULL OR x.statistics IS NOT NULL OR x.location_uri IS NOT NULL)`,
+    [JSON.stringify(rows)],
+  );
+}

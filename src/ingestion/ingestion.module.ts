@@ -1,0 +1,21 @@
+/**
+ * Ingestion: event schemas, the one pipeline (decode → validate → normalize → apply → dead-letter), and its
+ * transports (HTTP always; Kafka when KAFKA_BROKERS is set). Writes the catalog only through its services.
+ */
+import { Module } from '@nestjs/common';
+import { CatalogModule } from '../catalog/catalog.module';
+import { MetricsModule } from '../platform/metrics/metrics';
+import { DeadLettersResolver } from './dead-letters.resolver';
+import { IngestionController } from './http/ingestion.controller';
+import { IngestionService } from './ingestion.service';
+import { PedigreeEventApplier } from './pedigree/pedigree-applier';
+
+export const INGESTION_RESOLVERS = [DeadLettersResolver];
+
+@Module({
+  imports: [CatalogModule, MetricsModule],
+  providers: [IngestionService, PedigreeEventApplier, ...INGESTION_RESOLVERS],
+  controllers: [IngestionController],
+  exports: [IngestionService],
+})
+export class IngestionModule {}
