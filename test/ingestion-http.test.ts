@@ -48,7 +48,7 @@ describe('POST /api/v1/lineage (OpenLineage, as Marquez accepts it)', () => {
     assert.equal(run.endedAt, '2026-03-01T10:05:00.000Z');
     assert.equal(run.name, 'orders.daily_load');
     assert.equal(run.params.sql, 'INSERT INTO orders_daily SELECT * FROM orders');
-    assert.deepEqual(run.properties.openlineage.facets.ownership.owners, [{ name: 'team:orders' }], 'unknown job facets are kept');
+    assert.deepEqual(run.properties['openlineage:ownership'].owners, [{ name: 'team:orders' }], 'unknown job facets are kept');
 
     const versionUrn = 'urn:pedigree:dataset:postgres://db:5432/shop.orders_daily@1';
     const { datasetVersion } = await app.ok(
@@ -57,7 +57,7 @@ describe('POST /api/v1/lineage (OpenLineage, as Marquez accepts it)', () => {
     );
     assert.deepEqual(datasetVersion.columns.map((c: any) => c.name), ['day', 'total']);
     assert.deepEqual(datasetVersion.statistics, { rowCount: 31, bytes: 4096 });
-    assert.deepEqual(datasetVersion.properties.openlineage.facets.myCustomFacet.anything, [1, 2, 3], 'unknown dataset facets are kept');
+    assert.deepEqual(datasetVersion.properties['openlineage:myCustomFacet'].anything, [1, 2, 3], 'unknown dataset facets are kept');
 
     const { lineage } = await app.ok(
       `query($urn: String!) { lineage(urn: $urn, direction: UPSTREAM, depth: 3) { nodes { urn kind } edges { from to kind validFrom } } }`,

@@ -7,6 +7,13 @@ import { ConflictError } from '../../platform/errors/errors';
 import { ENTITY_TABLES, NODE_COLUMNS } from './entity-tables';
 import { NodeKind, NodeRow } from './node.types';
 
+/**
+ * A run known only by reference is named by its run id; the first observation that gives it a real name
+ * (e.g. its job name) names it, whatever order observations arrive in. Other nodes keep their first name.
+ */
+const RUN_NAME_SQL = `name = CASE WHEN n.kind = 'run' AND n.name = substr(n.urn, ${'urn:pedigree:run:'.length + 1}) THEN EXCLUDED.name ELSE n.name END`;
+const RUN_NAMED_SQL = `(n.kind = 'run' AND n.name = substr(n.urn, ${'urn:pedigree:run:'.length + 1}) AND EXCLUDED.name <> n.name)`;
+
 export interface NodeUpsert {
   kind: NodeKind;
   urn: string;
@@ -50,7 +57,7 @@ export class NodeRepository {
     const rows = await sql.query<{ id: string; kind: NodeKind; inserted: boolean }>(
       `INSERT INTO node AS n (kind, urn, name, parent_id, description, owner_team, domain, tags, classifications, properties)
        VALUES ($1, $2, $3, $4, $5, $6, $7, COALESCE($8::text[], '{}'), COALESCE($9::text[], '{}'), COALESCE($10::jsonb, '{}'))
-       ON CONFLICT (urn) DO UPDATE SET
+       ON CONFLICT (urn) DO UPDATE SET ${RUN_NAME_SQL},
          description = COALESCE($5, n.description), owner_team = COALESCE($6, n.owner_team),
          domain = COALESCE($7, n.domain), tags = COALESCE($8::text[], n.tags),
          classifications = COALESCE($9::text[], n.classifications), properties = COALESCE($10::jsonb, n.properties),
@@ -98,8 +105,8 @@ export class NodeRepository {
        ins AS (
          INSERT INTO node AS n (kind, urn, name, parent_id, description, owner_team, domain, tags, classifications, properties)
          SELECT kind, urn, name, parent_id, description, owner_team, domain, tags, classifications, properties FROM x ORDER BY urn
-         ON CONFLICT (urn) DO UPDATE SET properties = n.properties || EXCLUDED.properties, updated_at = now()
-           WHERE EXCLUDED.properties <> '{}'::jsonb AND NOT n.properties @> EXCLUDED.properties
+         ON CONFLICT (urn) DO UPDATE SET properties = n.properties || EXCLUDED.properties, ${RUN_NAME_SQL}, updated_at = now()
+           WHERE (EXCLUDED.properties <> '{}'::jsonb AND NOT n.properties @> EXCLUDED.properties) OR ${RUN_NAMED_SQL}
          RETURNING n.id, n.kind, n.urn, (xmax = 0) AS inserted)
        SELECT id::text AS "id", kind, urn, inserted FROM ins
        UNION ALL

@@ -2,7 +2,8 @@
  * OpenLineage RunEvent → the catalog's ObservedRun. Mapped facets: parent, nominalTime, errorMessage (run);
  * sourceCodeLocation, sql, jobType (job); schema, dataSource, version, lifecycleStateChange, columnLineage,
  * dataQualityMetrics (datasets); dataQualityMetrics (input facets); outputStatistics (output facets).
- * Every other facet is kept as given under `properties.openlineage.facets` of the run or dataset version.
+ * Every other facet is kept as given on the run's or dataset version's properties, one key per facet
+ * (`openlineage:<facet name>`), so facets reported by different events of one run add up whatever the order.
  */
 import { ObservedColumnLink, ObservedDataset, ObservedRun } from '../../catalog/batch/run-batch.types';
 import { RunKind, RunStatus } from '../../catalog/runs/run.types';
@@ -26,10 +27,9 @@ export function openLineageKey(e: OpenLineageRunEvent): string {
   return `ol:${e.run.runId.toLowerCase()}:${e.eventType ?? 'OTHER'}:${e.eventTime}`;
 }
 
-function unmapped(facets: Facets | undefined, mapped: string[]): Record<string, unknown> | undefined {
-  if (!facets) return undefined;
-  const rest = Object.entries(facets).filter(([k]) => !mapped.includes(k));
-  return rest.length ? Object.fromEntries(rest) : undefined;
+/** Facets Pedigree does not map, keyed `openlineage:<name>`. */
+function unmapped(facets: Facets | undefined, mapped: string[]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(facets ?? {}).filter(([k]) => !mapped.includes(k)).map(([k, v]) => [`openlineage:${k}`, v]));
 }
 
 function runKind(e: OpenLineageRunEvent): RunKind {
@@ -67,8 +67,8 @@ function dataset(d: OpenLineageDataset): ObservedDataset {
   const fields = (f.schema?.fields ?? []) as { name: string; type?: string; description?: string }[];
   const kept = {
     ...unmapped(d.facets, DATASET_FACETS),
-    ...(d.inputFacets ? unmapped(d.inputFacets, ['dataQualityMetrics']) : {}),
-    ...(d.outputFacets ? unmapped(d.outputFacets, ['outputStatistics']) : {}),
+    ...unmapped(d.inputFacets, ['dataQualityMetrics']),
+    ...unmapped(d.outputFacets, ['outputStatistics']),
   };
   return {
     namespace: d.namespace,
@@ -79,7 +79,7 @@ function dataset(d: OpenLineageDataset): ObservedDataset {
       : undefined,
     statistics: statistics(d),
     locationUri: (f.dataSource?.uri as string | undefined) || undefined,
-    properties: Object.keys(kept).length ? { openlineage: { facets: kept } } : undefined,
+    properties: Object.keys(kept).length ? kept : undefined,
   };
 }
 
@@ -126,13 +126,11 @@ export function toObservedRun(e: OpenLineageRunEvent): ObservedRun {
       inputs.push({ namespace: c.input.namespace, name: c.input.name });
     }
   }
-  const kept = { ...unmapped(run, RUN_FACETS), ...unmapped(job, JOB_FACETS) };
   const properties: Record<string, unknown> = {
-    openlineage: {
-      job: { namespace: e.job.namespace, name: e.job.name },
-      ...(e.producer ? { producer: e.producer } : {}),
-      ...(Object.keys(kept).length ? { facets: kept } : {}),
-    },
+    'openlineage:job': { namespace: e.job.namespace, name: e.job.name },
+    ...(e.producer ? { 'openlineage:producer': e.producer } : {}),
+    ...unmapped(run, RUN_FACETS),
+    ...unmapped(job, JOB_FACETS),
   };
   if (run.nominalTime) properties.nominalTime = run.nominalTime;
   if (run.errorMessage) properties.errorMessage = run.errorMessage;
