@@ -5,6 +5,7 @@ import {
   isListType, isNonNullType, isScalarType, IntrospectionQuery, GraphQLField,
 } from 'graphql';
 import { ADMIN_KEY, codeOf, startTestApp, TestApp } from './support/harness';
+import { issueKey as issueTestKey } from './support/harness';
 import { startPedigree } from '../src/app';
 import { loadConfig } from '../src/platform/config/config';
 
@@ -13,12 +14,7 @@ let readerKey: string;
 let writerKey: string;
 let schema: GraphQLSchema;
 
-async function issueKey(name: string, roles: string[]): Promise<string> {
-  await app.ok(`mutation($i: CreatePrincipalInput!) { createPrincipal(input: $i) { id } }`, { i: { name, kind: 'SERVICE', roles, teams: ['t1'] } });
-  const d = await app.ok(`mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { key apiKey { prefix } } }`, { i: { principalName: name, name: 'test' } });
-  assert.equal(d.createApiKey.key.slice(0, 12), d.createApiKey.apiKey.prefix);
-  return d.createApiKey.key;
-}
+const issueKey = (name: string, roles: string[]) => issueTestKey(app, name, roles);
 
 before(async () => {
   app = await startTestApp();

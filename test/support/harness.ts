@@ -134,3 +134,10 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
 export function codeOf(res: GqlResult): string | undefined {
   return res.errors?.[0]?.extensions?.code;
 }
+
+/** Creates a service principal with these roles and returns a new API key for it. */
+export async function issueKey(app: TestApp, name: string, roles: string[], teams: string[] = ['t1']): Promise<string> {
+  await app.ok(`mutation($i: CreatePrincipalInput!) { createPrincipal(input: $i) { id } }`, { i: { name, kind: 'SERVICE', roles, teams } });
+  const d = await app.ok(`mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { key apiKey { prefix } } }`, { i: { principalName: name, name: 'test' } });
+  return d.createApiKey.key;
+}

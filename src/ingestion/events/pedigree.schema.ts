@@ -35,9 +35,9 @@ const modelVersionRef = {
 };
 const tensor = {
   type: 'object',
-  required: ['name', 'elementType'],
+  required: ['name', 'dtype'],
   additionalProperties: false,
-  properties: { name: str(300), elementType: str(50), shape: { type: 'array', maxItems: 16, items: { type: ['integer', 'null'] } } },
+  properties: { name: str(300), dtype: str(50), shape: { type: 'array', maxItems: 16, items: { type: 'integer', minimum: -1 } } },
 };
 
 const event = (type: string, payload: Record<string, unknown>) => ({

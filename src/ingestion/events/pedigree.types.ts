@@ -43,8 +43,9 @@ export interface ModelVersionRegistered extends Ownership {
 
 export interface TensorSpec {
   name: string;
-  elementType: string;
-  shape?: (number | null)[];
+  dtype: string;
+  /** -1 for a dynamic dimension. */
+  shape?: number[];
 }
 
 export interface ModelStageChanged {
