@@ -3,8 +3,10 @@
 // database once, then runs every compiled test file with Node's test runner. Each test file clones its own
 // database from the template (test/support/harness.ts), so files are isolated and run in parallel.
 // Everything this script starts is stopped, and every database it created is dropped, when it ends.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+// It also builds the Kafka test broker (librdkafka's mock cluster, test/kafka/mock-broker.c) unless
+// KAFKA_BROKERS names a real cluster; without librdkafka-dev the Kafka tests fail and say what to install.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -92,6 +94,19 @@ async function teardown() {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 }
 
+function buildMockBroker() {
+  if (process.env.KAFKA_BROKERS) return {};
+  const source = join(root, 'test/kafka/mock-broker.c');
+  const binary = join(root, 'dist/test/kafka/mock-broker');
+  if (existsSync(binary) && statSync(binary).mtimeMs >= statSync(source).mtimeMs) return { PEDIGREE_TEST_MOCK_BROKER: binary };
+  mkdirSync(join(root, 'dist/test/kafka'), { recursive: true });
+  const cc = spawnSync('gcc', ['-O2', '-Wall', '-o', binary, source, '-lrdkafka'], { encoding: 'utf8' });
+  if (cc.status === 0) return { PEDIGREE_TEST_MOCK_BROKER: binary };
+  const why = (cc.error?.message ?? cc.stderr ?? '').split('\n').find((l) => l.trim()) ?? 'gcc failed';
+  console.error(`test harness: could not build the Kafka mock broker (${why}); Kafka tests will fail`);
+  return { PEDIGREE_TEST_KAFKA_ERROR: why };
+}
+
 async function main() {
   const filter = process.argv.slice(2);
   const files = testFiles(join(root, 'dist/test')).filter((f) => filter.length === 0 || filter.some((p) => f.includes(p)));
@@ -99,6 +114,7 @@ async function main() {
     console.error('test harness: no test files matched');
     process.exit(1);
   }
+  const kafkaEnv = buildMockBroker();
   await setup();
   let child;
   const stop = (signal) => child?.kill(signal);
@@ -112,6 +128,7 @@ async function main() {
         PEDIGREE_TEST_ADMIN_URL: adminUrl,
         PEDIGREE_TEST_TEMPLATE: template,
         PEDIGREE_TEST_DB_PREFIX: `pedigree_t_${process.pid}_`,
+        ...kafkaEnv,
       },
     });
     child.on('exit', (c, signal) => ok(c ?? (signal ? 1 : 0)));

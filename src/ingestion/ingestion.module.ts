@@ -9,12 +9,13 @@ import { DeadLettersResolver } from './dead-letters.resolver';
 import { IngestionController } from './http/ingestion.controller';
 import { IngestionService } from './ingestion.service';
 import { PedigreeEventApplier } from './pedigree/pedigree-applier';
+import { KafkaIngestion } from './kafka/kafka-ingestion';
 
 export const INGESTION_RESOLVERS = [DeadLettersResolver];
 
 @Module({
   imports: [CatalogModule, MetricsModule],
-  providers: [IngestionService, PedigreeEventApplier, ...INGESTION_RESOLVERS],
+  providers: [IngestionService, PedigreeEventApplier, KafkaIngestion, ...INGESTION_RESOLVERS],
   controllers: [IngestionController],
   exports: [IngestionService],
 })

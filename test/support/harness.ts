@@ -76,10 +76,18 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+export interface StartOptions {
+  /** Share another app's database instead of cloning a fresh one (it is not dropped on close). */
+  database?: TestDatabase;
+  /** Rewrites the database URL the service connects with (e.g. through a TCP proxy). */
+  connectVia?: (url: string) => string;
+}
+
+export async function startTestApp(overrides: Record<string, string> = {}, options: StartOptions = {}): Promise<TestApp> {
+  const database = options.database ?? (await createTestDatabase());
+  const ownsDatabase = !options.database;
   const config = loadConfig({
-    DATABASE_URL: database.url,
+    DATABASE_URL: options.connectVia ? options.connectVia(database.url) : database.url,
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
@@ -125,7 +133,7 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
     },
     async close() {
       await running.close();
-      await database.drop();
+      if (ownsDatabase) await database.drop();
     },
   };
 }
