@@ -6,10 +6,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ChildProcess, spawn } from 'node:child_process';
 import { Client } from 'pg';
 import { startEmbeddedPostgres } from '../src/platform/database/embedded';
 import { freePort } from '../test/support/net';
+import { ServiceProcess, spawnService } from '../test/support/service-process';
 
 export const BENCH_KEY = 'bench-admin-key-0123456789abcdefghij';
 
@@ -45,43 +45,22 @@ async function freshDatabase(): Promise<{ url: string; cleanup: () => Promise<vo
 }
 
 
-async function waitHealthy(url: string, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`service exited (${child.exitCode}):\n${output()}`);
-    if (await fetch(`${url}/health`).then((r) => r.ok, () => false)) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`service not healthy within 60 s:\n${output()}`);
-}
-
 /**
  * Pedigree as users run it: its own process (`node dist/src/main.js`, NODE_ENV=production) on a fresh
  * database, so the load client's work does not share the service's event loop.
  */
 export async function startBenchApp(env: Record<string, string> = {}): Promise<BenchApp> {
   const db = await freshDatabase();
-  const port = await freePort();
   // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the service.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, join(__dirname, '..', 'src', 'main.js')], {
-    env: {
-      PATH: process.env.PATH ?? '', NODE_ENV: 'production', DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn', PEDIGREE_ADMIN_API_KEY: BENCH_KEY, ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (d) => (output = (output + d).slice(-20_000)));
-  child.stderr!.on('data', (d) => (output = (output + d).slice(-20_000)));
-  const url = `http://127.0.0.1:${port}`;
+  let service: ServiceProcess;
   try {
-    await waitHealthy(url, child, () => output);
+    service = await spawnService({ DATABASE_URL: db.url, PEDIGREE_ADMIN_API_KEY: BENCH_KEY, ...env }, nodeArgs);
   } catch (err) {
-    child.kill('SIGKILL');
     await db.cleanup();
     throw err;
   }
+  const url = service.url;
   return {
     url,
     databaseUrl: db.url,
@@ -96,9 +75,7 @@ export async function startBenchApp(env: Record<string, string> = {}): Promise<B
       return body.data;
     },
     async close() {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
+      await service.stop();
       await db.cleanup();
     },
   };

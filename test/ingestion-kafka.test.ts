@@ -120,7 +120,8 @@ describe('Kafka ingestion', () => {
       await waitFor('the first replica to catch up', async () => (await receipts(first, 'ol:%')) >= 100);
       const before = await receipts(first, 'ol:%');
       // Wait for the group to settle with both members (a rebalance takes the session timeout).
-      await new Promise((r) => setTimeout(r, 8000));
+      const assigned = async (app: TestApp) => Number(/pedigree_kafka_assigned_partitions\{topic="[^"]+"\} (\d+)/.exec(await metrics(app))?.[1] ?? 0);
+      await waitFor('both replicas to hold partitions', async () => (await assigned(first)) > 0 && (await assigned(second)) > 0 && (await assigned(first)) + (await assigned(second)) === 3, 60_000);
       const producer = await kafka.producer();
       await producer.send({ topic: kafka.topic('lineage'), messages: lineageMessages(300, 'kreplicas') });
       await waitFor('300 events applied', async () => (await receipts(first, 'ol:%')) === before + 300, 90_000);

@@ -32,6 +32,7 @@ export class KafkaIngestion implements OnApplicationBootstrap, OnApplicationShut
   private stopped = false;
   private readonly lag: Gauge<'topic' | 'partition'>;
   private readonly retries: Counter<'topic'>;
+  private readonly assigned: Gauge<'topic'>;
 
   constructor(
     @Inject(CONFIG) private readonly config: PedigreeConfig,
@@ -43,6 +44,12 @@ export class KafkaIngestion implements OnApplicationBootstrap, OnApplicationShut
       name: 'pedigree_kafka_consumer_lag',
       help: 'Messages behind the partition high watermark after the last committed chunk.',
       labelNames: ['topic', 'partition'],
+      registers: [metrics.registry],
+    });
+    this.assigned = new Gauge({
+      name: 'pedigree_kafka_assigned_partitions',
+      help: 'Partitions of each topic this replica consumes (set on every group join).',
+      labelNames: ['topic'],
       registers: [metrics.registry],
     });
     this.retries = new Counter({
@@ -74,6 +81,10 @@ export class KafkaIngestion implements OnApplicationBootstrap, OnApplicationShut
       maxBytes: KAFKA_MAX_BYTES,
       maxBytesPerPartition: KAFKA_MAX_BYTES_PER_PARTITION,
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: BACKOFF_MAX_MS },
+    });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+      this.assigned.reset();
+      for (const [topic, partitions] of Object.entries(payload.memberAssignment)) this.assigned.set({ topic }, partitions.length);
     });
     // Start in the background: the service serves HTTP while Kafka is unreachable, and catches up later.
     void this.start(k.topics, log);
