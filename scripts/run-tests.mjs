@@ -5,8 +5,9 @@
 // Everything this script starts is stopped, and every database it created is dropped, when it ends.
 // It also builds the Kafka test broker (librdkafka's mock cluster, test/kafka/mock-broker.c) unless
 // KAFKA_BROKERS names a real cluster; without librdkafka-dev the Kafka tests fail and say what to install.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { buildMockBroker } from './build-mock-broker.mjs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -92,19 +93,6 @@ async function teardown() {
   }
   if (embedded) await embedded.stop();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-}
-
-function buildMockBroker() {
-  if (process.env.KAFKA_BROKERS) return {};
-  const source = join(root, 'test/kafka/mock-broker.c');
-  const binary = join(root, 'dist/test/kafka/mock-broker');
-  if (existsSync(binary) && statSync(binary).mtimeMs >= statSync(source).mtimeMs) return { PEDIGREE_TEST_MOCK_BROKER: binary };
-  mkdirSync(join(root, 'dist/test/kafka'), { recursive: true });
-  const cc = spawnSync('gcc', ['-O2', '-Wall', '-o', binary, source, '-lrdkafka'], { encoding: 'utf8' });
-  if (cc.status === 0) return { PEDIGREE_TEST_MOCK_BROKER: binary };
-  const why = (cc.error?.message ?? cc.stderr ?? '').split('\n').find((l) => l.trim()) ?? 'gcc failed';
-  console.error(`test harness: could not build the Kafka mock broker (${why}); Kafka tests will fail`);
-  return { PEDIGREE_TEST_KAFKA_ERROR: why };
 }
 
 async function main() {

@@ -75,7 +75,8 @@ export class IngestionService {
         failed.push({ index, error: (err as Error).message });
       }
     });
-    await this.db.transaction(async (tx) => {
+    const decodeFailures = failed.length;
+    await this.withConflictRetry(() => this.db.transaction(async (tx) => {
       const fresh = await this.receipts(tx, pending);
       for (const p of pending) if (!fresh.has(p.decoded.key)) outcomes[p.index] = { index: p.index, status: 'duplicate', key: p.decoded.key };
       const toApply = pending.filter((p) => fresh.has(p.decoded.key));
@@ -95,10 +96,27 @@ export class IngestionService {
       failed.forEach((f, i) => {
         outcomes[f.index] = { index: f.index, status: ids[i] ? 'dead_lettered' : 'rejected', key: f.key, error: f.error, deadLetterId: ids[i] };
       });
+    }), () => {
+      // A retried transaction starts over: forget what the failed attempt decided.
+      failed.splice(decodeFailures);
     });
     const summary = this.summarize(outcomes);
     this.record(batch, summary, started);
     return summary;
+  }
+
+  /** Runs `work`, again (up to 3 times) when it lost a deadlock or serialization conflict to a concurrent batch. */
+  private async withConflictRetry(work: () => Promise<void>, reset: () => void): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        if (attempt >= 3 || (code !== '40001' && code !== '40P01')) throw err;
+        reset();
+        await new Promise((r) => setTimeout(r, 20 * attempt * Math.random()));
+      }
+    }
   }
 
   /** Inserts receipts; returns the keys not received before. */

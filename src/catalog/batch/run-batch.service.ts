@@ -45,6 +45,13 @@ export function checkObservedRun(run: ObservedRun, json: (field: string, value: 
   for (const d of [...run.inputs, ...run.outputs]) json('dataset facets', d.properties);
 }
 
+interface RunRowTimes {
+  id: string;
+  startedAt: Date | null;
+  endedAt: Date | null;
+  inserted: boolean;
+}
+
 interface FoldedRun {
   run: ObservedRun;
   /** Known only as another run's parent: never conflicts with what is stored. */
@@ -70,14 +77,9 @@ export class RunBatchService {
     if (runs.length === 0) return { runs: 0, datasetVersionsCreated: 0, edgesOpened: 0 };
     const nodes = this.writer.nodes;
     const bindings = await bindVersions(tx, nodes, runs);
-    const runIds = await this.upsertRuns(tx, runs);
+    const { idOf: runIds, times: timeOf } = await this.upsertRuns(tx, runs);
     const jobIds = await this.upsertJobs(tx, runs);
     const codeIds = await this.upsertCode(tx, runs);
-    const times = await tx.query<{ id: string; startedAt: Date | null; endedAt: Date | null }>(
-      `SELECT id::text AS "id", started_at AS "startedAt", ended_at AS "endedAt" FROM run WHERE id = ANY($1::bigint[])`,
-      [[...new Set(runIds.values())]],
-    );
-    const timeOf = new Map(times.map((t) => [t.id, t]));
     const edges: NewEdge[] = [];
     const links: Parameters<LineageService['recordColumnLineage']>[1] = [];
     const members: { contextId: string; nodeId: string }[] = [];
@@ -96,16 +98,17 @@ export class RunBatchService {
       }
     });
     const opened = await this.lineage.openEdges(tx, edges);
-    await this.lineage.redateRunEdges(tx, times.map((t) => ({
-      runId: t.id, inputFrom: inputEdgeTime(t), outputFrom: outputEdgeTime(t),
-    })));
+    // Edges recorded earlier for runs that existed before this batch take the runs' merged times; edges of
+    // new runs were opened with them already.
+    const existed = [...timeOf.values()].filter((t) => !t.inserted);
+    await this.lineage.redateRunEdges(tx, existed.map((t) => ({ runId: t.id, inputFrom: inputEdgeTime(t), outputFrom: outputEdgeTime(t) })));
     await this.lineage.recordColumnLineage(tx, links);
     await this.contexts.addMemberPairs(tx, members);
     return { runs: runIds.size, datasetVersionsCreated: bindings.created, edgesOpened: opened };
   }
 
   /** Folds observations of one run (in batch order), adds placeholder parents, and upserts node + run rows. */
-  private async upsertRuns(tx: Sql, runs: readonly ObservedRun[]): Promise<Map<string, string>> {
+  private async upsertRuns(tx: Sql, runs: readonly ObservedRun[]): Promise<{ idOf: Map<string, string>; times: Map<string, RunRowTimes> }> {
     const folded = new Map<string, FoldedRun>();
     for (const r of runs) {
       const f = folded.get(r.runKey);
@@ -137,22 +140,23 @@ export class RunBatchService {
       started_at: f.run.startedAt ?? null, ended_at: f.run.endedAt ?? null, params: f.params,
       parent_run_id: f.run.parentRunKey ? idOf.get(f.run.parentRunKey) : null,
     }));
-    const merged = await tx.query<{ id: string }>(
+    const merged = await tx.query<RunRowTimes>(
       `INSERT INTO run AS r (id, run_key, kind, status, started_at, ended_at, params, parent_run_id)
        SELECT id, run_key, kind, status, started_at, ended_at, params, parent_run_id
          FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, run_key text, kind text, status text, started_at timestamptz,
               ended_at timestamptz, params jsonb, parent_run_id bigint) ORDER BY id
        ON CONFLICT (id) DO UPDATE SET ${RUN_MERGE_SQL}
        WHERE ${RUN_MERGE_WHERE}
-       RETURNING r.id::text AS "id"`,
+       RETURNING r.id::text AS "id", r.started_at AS "startedAt", r.ended_at AS "endedAt", (r.xmax = 0) AS "inserted"`,
       [JSON.stringify(rows)],
     );
+    const times = new Map(merged.map((m) => [m.id, m]));
     if (merged.length !== rows.length) {
       const done = new Set(merged.map((m) => m.id));
       const clash = rows.find((r, i) => !done.has(r.id!) && !all[i].placeholder);
       if (clash) throw new InvalidInputError(`Run ${clash.run_key} is already registered as another kind of run, not ${clash.kind}.`);
     }
-    return idOf;
+    return { idOf, times };
   }
 
   private async upsertJobs(tx: Sql, runs: readonly ObservedRun[]): Promise<Map<string, string>> {

@@ -75,12 +75,18 @@ export async function bindVersions(tx: Sql, nodes: NodeRepository, runs: readonl
   const all = runs.flatMap((r) => [...r.inputs, ...r.outputs]);
   const datasetIds = await upsertDatasets(tx, nodes, all);
   const parentIds = [...new Set(datasetIds.values())];
-  // Lock the datasets (in id order): version numbering is serialized per dataset across transactions.
+  // Datasets that will or may get a version (outputs, inputs with a version key) are locked in id order:
+  // version numbering is serialized per dataset across transactions. Inputs bound to the latest version
+  // are only read; one that turns out to need a first version is locked then, and checked unchanged.
+  const claimed = new Set(runs.flatMap((r) => [...r.outputs, ...r.inputs.filter((d) => d.versionKey)].map((d) => datasetIds.get(datasetKey(d))!)));
   const parents = await tx.query<ParentRow>(
-    `SELECT d.id::text AS "id", n.urn, n.name, d.namespace, d.name AS "dsName", d.latest_version AS "latest",
+    `WITH locked AS (
+       SELECT d.id FROM dataset d WHERE d.id = ANY($1::bigint[]) ORDER BY d.id FOR UPDATE)
+     SELECT d.id::text AS "id", n.urn, n.name, d.namespace, d.name AS "dsName", d.latest_version AS "latest",
             n.owner_team AS "ownerTeam", n.domain, n.tags, n.classifications
-       FROM dataset d JOIN node n ON n.id = d.id WHERE d.id = ANY($1::bigint[]) ORDER BY d.id FOR UPDATE OF d`,
-    [parentIds],
+       FROM dataset d JOIN node n ON n.id = d.id
+      WHERE d.id = ANY($2::bigint[]) AND (SELECT count(*) FROM locked) >= 0`,
+    [[...claimed], parentIds],
   );
   const parentOf = new Map(parents.map((p) => [p.id, p]));
   const wanted = new Map<string, Set<string>>();
@@ -129,11 +135,24 @@ export async function bindVersions(tx: Sql, nodes: NodeRepository, runs: readonl
     for (const d of r.inputs) bind(i, 'in', d, d.versionKey ?? null);
     for (const d of r.outputs) bind(i, 'out', d, d.versionKey ?? runOutputKey(r.runKey));
   });
+  const unclaimed = [...touched].filter((v) => v.created && !claimed.has(v.datasetId)).map((v) => v.datasetId);
+  if (unclaimed.length) await lockUnchanged(tx, [...new Set(unclaimed)], parentOf);
   await store(tx, nodes, [...touched], parentOf, next);
   return {
     idOf: (runIndex, role, d) => bound.get(`${runIndex}/${role}/${datasetKey(d)}`)!.id!,
     created: [...touched].filter((v) => v.created).length,
   };
+}
+
+/** Locks datasets read without a lock, and fails (retryably) when another transaction numbered a version meanwhile. */
+async function lockUnchanged(tx: Sql, ids: string[], parentOf: Map<string, ParentRow>): Promise<void> {
+  const rows = await tx.query<{ id: string; latest: number }>(
+    `SELECT id::text AS "id", latest_version AS "latest" FROM dataset WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE`,
+    [ids],
+  );
+  if (rows.some((r) => r.latest !== parentOf.get(r.id)!.latest)) {
+    throw Object.assign(new Error('A dataset got a new version concurrently; the batch is retried.'), { code: '40001' });
+  }
 }
 
 function merge(v: VersionState, d: ObservedDataset): void {

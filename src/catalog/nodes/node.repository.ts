@@ -11,8 +11,9 @@ import { NodeKind, NodeRow } from './node.types';
  * A run known only by reference is named by its run id; the first observation that gives it a real name
  * (e.g. its job name) names it, whatever order observations arrive in. Other nodes keep their first name.
  */
-const RUN_NAME_SQL = `name = CASE WHEN n.kind = 'run' AND n.name = substr(n.urn, ${'urn:pedigree:run:'.length + 1}) THEN EXCLUDED.name ELSE n.name END`;
-const RUN_NAMED_SQL = `(n.kind = 'run' AND n.name = substr(n.urn, ${'urn:pedigree:run:'.length + 1}) AND EXCLUDED.name <> n.name)`;
+const RUN_URN_PREFIX = 'urn:pedigree:run:';
+const RUN_NAME_SQL = `name = CASE WHEN n.kind = 'run' AND n.name = substr(n.urn, ${RUN_URN_PREFIX.length + 1}) THEN EXCLUDED.name ELSE n.name END`;
+const RUN_NAMED_SQL = `(n.kind = 'run' AND n.name = substr(n.urn, ${RUN_URN_PREFIX.length + 1}) AND EXCLUDED.name <> n.name)`;
 
 export interface NodeUpsert {
   kind: NodeKind;
@@ -93,6 +94,28 @@ export class NodeRepository {
   async upsertMany(sql: Sql, nodes: readonly NodeUpsert[]): Promise<Map<string, { id: string; kind: NodeKind; inserted: boolean }>> {
     const out = new Map<string, { id: string; kind: NodeKind; inserted: boolean }>();
     if (nodes.length === 0) return out;
+    // Most nodes of a batch usually exist unchanged (datasets read again, the same job): one indexed read
+    // settles them, and only the rest go through the upsert.
+    const existing = await sql.query<{ id: string; kind: NodeKind; urn: string; name: string; properties: Record<string, unknown> }>(
+      `SELECT id::text AS "id", kind, urn, name, properties FROM node WHERE urn = ANY($1::text[])`,
+      [nodes.map((n) => n.urn)],
+    );
+    const stored = new Map(existing.map((r) => [r.urn, r]));
+    const pending = nodes.filter((n) => {
+      const s = stored.get(n.urn);
+      if (!s) return true;
+      if (s.kind !== n.kind) throw new ConflictError(`URN ${n.urn} already names a ${s.kind}, not a ${n.kind}.`);
+      out.set(n.urn, { id: s.id, kind: s.kind, inserted: false });
+      const renamed = s.kind === NodeKind.RUN && s.name === s.urn.slice(RUN_URN_PREFIX.length) && n.name !== s.name;
+      const newProperties = Object.entries(n.properties ?? {}).some(([k, v]) => JSON.stringify(s.properties[k]) !== JSON.stringify(v));
+      return renamed || newProperties;
+    });
+    if (pending.length === 0) return out;
+    await this.upsertPending(sql, pending, out);
+    return out;
+  }
+
+  private async upsertPending(sql: Sql, nodes: readonly NodeUpsert[], out: Map<string, { id: string; kind: NodeKind; inserted: boolean }>): Promise<void> {
     const rows = nodes.map((n) => ({
       kind: n.kind, urn: n.urn, name: n.name, parent_id: n.parentId ?? null, description: n.description ?? null,
       owner_team: n.ownerTeam ?? null, domain: n.domain ?? null, tags: n.tags ? [...new Set(n.tags)] : [],
@@ -121,7 +144,6 @@ export class NodeRepository {
       const hit = out.get(n.urn);
       if (hit && hit.kind !== n.kind) throw new ConflictError(`URN ${n.urn} already names a ${hit.kind}, not a ${n.kind}.`);
     }
-    return out;
   }
 
   async touch(sql: Sql, id: string): Promise<void> {

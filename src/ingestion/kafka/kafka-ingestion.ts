@@ -4,7 +4,8 @@
  * chunk's offsets are committed only after its database transaction committed, so a crash at any point
  * redelivers at most the uncommitted chunk, which receipts then make a no-op. When PostgreSQL is down the
  * chunk is retried with exponential backoff (heartbeating meanwhile, so the group keeps its partitions);
- * nothing is skipped. Memory is bounded by the fetch sizes below and one chunk per partition in flight.
+ * nothing is skipped. Memory is bounded by the fetch sizes below and one chunk per partition in flight
+ * (KAFKA_PARTITIONS_CONCURRENTLY partitions at a time, each in its own transaction).
  * Replicas of the service in the same group split the partitions between them.
  */
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
@@ -99,7 +100,7 @@ export class KafkaIngestion implements OnApplicationBootstrap, OnApplicationShut
         await consumer.run({
           autoCommit: false,
           eachBatchAutoResolve: false,
-          partitionsConsumedConcurrently: 1,
+          partitionsConsumedConcurrently: this.config.kafka!.partitionsConcurrently,
           eachBatch: (payload) => this.eachBatch(payload),
         });
         log.info({ topics, groupId: this.config.kafka!.groupId }, 'consuming');

@@ -47,6 +47,7 @@ const schema = z.object({
   KAFKA_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
   KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(3000).max(300_000).default(30_000),
   KAFKA_MAX_WAIT_MS: z.coerce.number().int().min(10).max(30_000).default(1000),
+  KAFKA_PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(64).default(2),
 });
 
 export interface PedigreeConfig {
@@ -75,6 +76,8 @@ export interface PedigreeConfig {
     batchSize: number;
     sessionTimeoutMs: number;
     maxWaitMs: number;
+    /** Partitions applied at the same time (each its own transaction). */
+    partitionsConcurrently: number;
   };
 }
 
@@ -119,6 +122,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           batchSize: c.KAFKA_BATCH_SIZE,
           sessionTimeoutMs: c.KAFKA_SESSION_TIMEOUT_MS,
           maxWaitMs: c.KAFKA_MAX_WAIT_MS,
+          partitionsConcurrently: c.KAFKA_PARTITIONS_CONCURRENTLY,
         }
       : undefined,
   };

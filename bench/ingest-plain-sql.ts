@@ -1,0 +1,88 @@
+/**
+ * The floor for the ingestion benchmark: the rows an OpenLineage COMPLETE event becomes (run node and row,
+ * one version node and row per output, INPUT and OUTPUT edges, job membership), inserted with plain batched
+ * SQL — no validation, no receipts, no merge rules, version numbers assigned in memory. Datasets are created
+ * up front under their own namespace so nothing collides with what the pipeline wrote.
+ */
+import { Client } from 'pg';
+
+interface Ds {
+  namespace: string;
+  name: string;
+  facets: { schema: { fields: { name: string; type: string }[] } };
+}
+interface Ev {
+  run: { runId: string };
+  job: { namespace: string; name: string };
+  eventTime: string;
+  inputs: Ds[];
+  outputs: Ds[];
+}
+
+export async function plainSqlInsert(sql: Client, events: Ev[], batch: number): Promise<void> {
+  const names = [...new Set(events.flatMap((e) => [...e.inputs, ...e.outputs].map((d) => `plain/${d.name}`)))];
+  const ids = new Map<string, string>();
+  const created = await sql.query(
+    `WITH n AS (INSERT INTO node (kind, urn, name) SELECT 'dataset', 'urn:pedigree:dataset:' || x, x FROM unnest($1::text[]) x RETURNING id, name)
+     INSERT INTO dataset (id, namespace, name) SELECT id, 'plain', name FROM n RETURNING id::text, name`,
+    [names],
+  );
+  for (const r of created.rows) ids.set(r.name, r.id);
+  const latest = new Map<string, number>();
+  const inputVersion = new Map<string, string>();
+  for (let i = 0; i < events.length; i += batch) {
+    const chunk = events.slice(i, i + batch);
+    await sql.query('BEGIN');
+    const runs = await sql.query(
+      `INSERT INTO node (kind, urn, name) SELECT 'run', 'urn:pedigree:run:plain-' || r, j FROM unnest($1::text[], $2::text[]) AS x(r, j) RETURNING id::text`,
+      [chunk.map((e) => e.run.runId), chunk.map((e) => e.job.name)],
+    );
+    const runIds = runs.rows.map((r) => r.id);
+    await sql.query(
+      `INSERT INTO run (id, run_key, kind, status, ended_at) SELECT id, 'plain-' || k, 'pipeline_step', 'completed', t
+         FROM unnest($1::bigint[], $2::text[], $3::timestamptz[]) AS x(id, k, t)`,
+      [runIds, chunk.map((e) => e.run.runId), chunk.map((e) => e.eventTime)],
+    );
+    const outs = chunk.flatMap((e, k) => e.outputs.map((d) => {
+      const name = `plain/${d.name}`;
+      const v = (latest.get(name) ?? 0) + 1;
+      latest.set(name, v);
+      return { run: runIds[k], dataset: ids.get(name)!, name, v, columns: JSON.stringify(d.facets.schema.fields.map((f) => ({ ...f, description: null, classifications: [] }))) };
+    }));
+    const versions = await sql.query(
+      `INSERT INTO node (kind, urn, name, parent_id) SELECT 'dataset_version', 'urn:pedigree:dataset:' || n || '@' || v, n || '@' || v, d
+         FROM unnest($1::text[], $2::int[], $3::bigint[]) AS x(n, v, d) RETURNING id::text`,
+      [outs.map((o) => o.name), outs.map((o) => o.v), outs.map((o) => o.dataset)],
+    );
+    await sql.query(
+      `INSERT INTO dataset_version (id, dataset_id, version, columns) SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::jsonb[])`,
+      [versions.rows.map((r) => r.id), outs.map((o) => o.dataset), outs.map((o) => o.v), outs.map((o) => o.columns)],
+    );
+    await sql.query(`UPDATE dataset d SET latest_version = x.v FROM unnest($1::bigint[], $2::int[]) AS x(id, v) WHERE d.id = x.id`, [
+      outs.map((o) => o.dataset), outs.map((o) => o.v),
+    ]);
+    // Inputs read the latest version; a dataset never written gets a first version once.
+    const missing = [...new Set(chunk.flatMap((e) => e.inputs.map((d) => `plain/${d.name}`)))].filter((n) => !inputVersion.has(n) && !latest.has(n));
+    if (missing.length) {
+      const first = await sql.query(
+        `INSERT INTO node (kind, urn, name, parent_id) SELECT 'dataset_version', 'urn:pedigree:dataset:' || n || '@0', n || '@0', d
+           FROM unnest($1::text[], $2::bigint[]) AS x(n, d) RETURNING id::text, name`,
+        [missing, missing.map((n) => ids.get(n))],
+      );
+      await sql.query(`INSERT INTO dataset_version (id, dataset_id, version) SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::int[])`, [
+        first.rows.map((r) => r.id), missing.map((n) => ids.get(n)), missing.map(() => 1_000_000),
+      ]);
+      first.rows.forEach((r, k) => inputVersion.set(missing[k], r.id));
+    }
+    versions.rows.forEach((r, k) => inputVersion.set(outs[k].name, r.id));
+    const edges = chunk.flatMap((e, k) => [
+      ...e.inputs.map((d) => [inputVersion.get(`plain/${d.name}`)!, runIds[k], 'INPUT', e.eventTime]),
+    ]).concat(outs.map((o, k) => [o.run, versions.rows[k].id, 'OUTPUT', chunk[0].eventTime]));
+    await sql.query(
+      `INSERT INTO edge (from_node, to_node, kind, valid_from) SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::timestamptz[])
+       ON CONFLICT DO NOTHING`,
+      [edges.map((e) => e[0]), edges.map((e) => e[1]), edges.map((e) => e[2]), edges.map((e) => e[3])],
+    );
+    await sql.query('COMMIT');
+  }
+}

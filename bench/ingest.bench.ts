@@ -1,0 +1,123 @@
+/**
+ * Ingestion benchmark: `npm run bench:ingest` (builds the Kafka mock broker, generates, produces, measures).
+ *
+ * 1. Kafka: BENCH_EVENTS (default 200,000) OpenLineage COMPLETE events (3 inputs, 2 outputs, schema facets)
+ *    are produced to librdkafka's mock cluster (64 partitions, so the mock's 5 MiB per-partition retention
+ *    holds the backlog); Pedigree consumes them in its consumer group and the runner measures end-to-end
+ *    applied events per second from the first applied event to the last (receipts counted in PostgreSQL).
+ * 2. HTTP: BENCH_HTTP_EVENTS (default 50,000) more events through POST /api/v1/events, 500 per request,
+ *    2 requests in flight.
+ * 3. Plain SQL: the same rows (run nodes and rows, version nodes and rows, edges) for BENCH_HTTP_EVENTS
+ *    events inserted with batched INSERT … SELECT unnest(…), 500 events per transaction, no idempotency,
+ *    merging or validation: the floor the pipeline's cost is compared with.
+ */
+import { Client } from 'pg';
+import { Partitioners } from 'kafkajs';
+import { startKafka } from '../test/support/kafka';
+import { generateEvents, GeneratedEvent } from './ingest-events';
+import { BENCH_KEY, inParallel, startBenchApp, table } from './support';
+import { plainSqlInsert } from './ingest-plain-sql';
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
+const HTTP_EVENTS = Number(process.env.BENCH_HTTP_EVENTS ?? 50_000);
+const PARTITIONS = 64;
+
+async function receipts(sql: Client): Promise<number> {
+  return Number((await sql.query(`SELECT count(*) AS n FROM event_receipt`)).rows[0].n);
+}
+
+async function main(): Promise<void> {
+  console.log(`Pedigree ingestion benchmark — ${EVENTS} events over Kafka, ${HTTP_EVENTS} over HTTP and plain SQL`);
+  console.log(`node ${process.version}, ${new Date().toISOString()}\n`);
+  const kafka = await startKafka({ lineage: PARTITIONS });
+  const bench = await startBenchApp({
+    KAFKA_BROKERS: kafka.brokers.join(','),
+    KAFKA_TOPICS: kafka.topic('lineage'),
+    KAFKA_GROUP_ID: 'bench',
+    KAFKA_MAX_WAIT_MS: '200',
+    DATABASE_POOL_SIZE: '4',
+  });
+  const sql = new Client({ connectionString: bench.databaseUrl });
+  await sql.connect();
+  const rows: (string | number)[][] = [];
+  try {
+    // Kafka, end to end.
+    const t0 = performance.now();
+    const events = generateEvents(EVENTS + HTTP_EVENTS);
+    const kafkaEvents = events.slice(0, EVENTS);
+    const bytes = kafkaEvents.reduce((n, e) => n + e.json.length, 0);
+    console.log(`generated ${events.length} events in ${((performance.now() - t0) / 1000).toFixed(1)} s (${(bytes / kafkaEvents.length).toFixed(0)} bytes each)`);
+    const producer = kafka.kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+    await producer.connect();
+    const tp = performance.now();
+    // librdkafka's mock hands a consumer one producer message set per partition per fetch (a real broker
+    // returns up to max.partition.fetch.bytes), so messages go out in sets of 500 per partition, as a
+    // batching producer (linger.ms) would send them.
+    for (let p = 0; p < PARTITIONS; p++) {
+      const mine = kafkaEvents.filter((_, i) => i % PARTITIONS === p);
+      for (let i = 0; i < mine.length; i += 500) {
+        await producer.send({ topic: kafka.topic('lineage'), messages: mine.slice(i, i + 500).map((e) => ({ key: e.runId, value: e.json, partition: p })) });
+      }
+    }
+    console.log(`produced in ${((performance.now() - tp) / 1000).toFixed(1)} s`);
+    await producer.disconnect();
+    let first = 0;
+    let last = 0;
+    let lastCount = -1;
+    const deadline = Date.now() + 20 * 60_000;
+    for (;;) {
+      const n = await receipts(sql);
+      if (n > 0 && !first) first = performance.now();
+      if (n !== lastCount) {
+        process.stdout.write(`\r  applied ${n} / ${EVENTS}`);
+        lastCount = n;
+      }
+      if (n >= EVENTS) {
+        last = performance.now();
+        break;
+      }
+      if (Date.now() > deadline) throw new Error(`only ${n} of ${EVENTS} events applied in 20 minutes`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    process.stdout.write('\n');
+    const kafkaSeconds = (last - first) / 1000;
+    rows.push(['Kafka → Pedigree (consumer group, 64 partitions, chunks of 500)', EVENTS, kafkaSeconds.toFixed(1), Math.round(EVENTS / kafkaSeconds)]);
+
+    // HTTP batches.
+    const httpEvents = events.slice(EVENTS);
+    const batches: GeneratedEvent[][] = [];
+    for (let i = 0; i < httpEvents.length; i += 500) batches.push(httpEvents.slice(i, i + 500));
+    const th = performance.now();
+    await inParallel(batches, 2, async (batch) => {
+      const res = await fetch(`${bench.url}/api/v1/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_KEY}` },
+        body: `[${batch.map((e) => e.json).join(',')}]`,
+      });
+      const body = (await res.json()) as { applied: number };
+      if (res.status !== 200 || body.applied !== batch.length) throw new Error(`HTTP batch: ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
+    });
+    const httpSeconds = (performance.now() - th) / 1000;
+    rows.push(['HTTP POST /api/v1/events (500 per request, 2 in flight)', httpEvents.length, httpSeconds.toFixed(1), Math.round(httpEvents.length / httpSeconds)]);
+
+    // Plain SQL floor, same rows, into a fresh schema-compatible namespace.
+    const ts = performance.now();
+    await plainSqlInsert(sql, httpEvents.map((e) => JSON.parse(e.json)), 500);
+    const sqlSeconds = (performance.now() - ts) / 1000;
+    rows.push(['plain batched SQL, same rows (no validation, idempotency or merging)', httpEvents.length, sqlSeconds.toFixed(1), Math.round(httpEvents.length / sqlSeconds)]);
+
+    console.log(`\n${table(['path', 'events', 'seconds', 'events/s'], rows)}\n`);
+    const plain = httpEvents.length / sqlSeconds;
+    console.log(`Kafka pipeline cost relative to plain SQL: ${(plain / (EVENTS / kafkaSeconds)).toFixed(2)}× the time per event`);
+    console.log(`HTTP pipeline cost relative to plain SQL: ${(plain / (httpEvents.length / httpSeconds)).toFixed(2)}× the time per event`);
+  } finally {
+    await sql.end();
+    await bench.close();
+    await kafka.stop();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
