@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestApp, TestApp } from './support/harness';
 import { ingestScenario } from './support/ingest-scenario';
+import { olEvent, uuid } from './support/events';
 import { ingestState } from './support/ingest-state';
 import { rng } from './support/random';
 
@@ -79,5 +80,33 @@ describe('ingestion guarantees', () => {
     assert.equal(single.status, 201);
     assert.equal(single.body.status, 'duplicate');
     assert.equal(await count(), before);
+  });
+});
+
+describe('concurrent batches', () => {
+  it('number versions of shared datasets without gaps or duplicates when batches race', async () => {
+    const batches = Array.from({ length: 8 }, (_, b) =>
+      Array.from({ length: 15 }, (_, i) => olEvent({
+        runId: uuid(), eventType: 'COMPLETE', eventTime: new Date(Date.UTC(2026, 8, 1, b, i)).toISOString(), job: { namespace: 'race', name: 'w' },
+        inputs: [{ namespace: 'race', name: `fresh_${i % 4}` }],
+        outputs: [{ namespace: 'race', name: `shared_${i % 3}` }, { namespace: 'race', name: `shared_${(i + 1) % 3}` }],
+      })),
+    );
+    const results = await Promise.all(batches.map((events) => app.post('/api/v1/events', events)));
+    for (const r of results) {
+      assert.equal(r.status, 200, r.text);
+      assert.deepEqual(r.body.errors, []);
+    }
+    const versions = await app.db.query<{ name: string; versions: number[]; latest: number }>(
+      `SELECT d.name, array_agg(v.version ORDER BY v.version) AS versions, d.latest_version AS latest
+         FROM dataset d JOIN dataset_version v ON v.dataset_id = d.id WHERE d.namespace = 'race' GROUP BY d.name, d.latest_version ORDER BY d.name`,
+    );
+    for (const v of versions) {
+      assert.deepEqual(v.versions, Array.from({ length: v.versions.length }, (_, i) => i + 1), `${v.name}: ${v.versions.join(',')}`);
+      assert.equal(v.latest, v.versions.length);
+    }
+    assert.equal(versions.filter((v) => v.name.startsWith('shared_')).reduce((n, v) => n + v.versions.length, 0), 8 * 15 * 2);
+    assert.equal(versions.filter((v) => v.name.startsWith('fresh_')).length, 4);
+    assert.ok(versions.filter((v) => v.name.startsWith('fresh_')).every((v) => v.versions.length === 1), 'a never-written input gets one first version');
   });
 });

@@ -80,12 +80,14 @@ export async function bindVersions(tx: Sql, nodes: NodeRepository, runs: readonl
   // are only read; one that turns out to need a first version is locked then, and checked unchanged.
   const claimed = new Set(runs.flatMap((r) => [...r.outputs, ...r.inputs.filter((d) => d.versionKey)].map((d) => datasetIds.get(datasetKey(d))!)));
   const parents = await tx.query<ParentRow>(
+    // The version number comes from the locked row itself: FOR UPDATE returns the newest committed row
+    // version after waiting, whereas another scan of the table in this statement would see its snapshot.
     `WITH locked AS (
-       SELECT d.id FROM dataset d WHERE d.id = ANY($1::bigint[]) ORDER BY d.id FOR UPDATE)
-     SELECT d.id::text AS "id", n.urn, n.name, d.namespace, d.name AS "dsName", d.latest_version AS "latest",
+       SELECT d.id, d.latest_version FROM dataset d WHERE d.id = ANY($1::bigint[]) ORDER BY d.id FOR UPDATE)
+     SELECT d.id::text AS "id", n.urn, n.name, d.namespace, d.name AS "dsName", COALESCE(l.latest_version, d.latest_version) AS "latest",
             n.owner_team AS "ownerTeam", n.domain, n.tags, n.classifications
-       FROM dataset d JOIN node n ON n.id = d.id
-      WHERE d.id = ANY($2::bigint[]) AND (SELECT count(*) FROM locked) >= 0`,
+       FROM dataset d JOIN node n ON n.id = d.id LEFT JOIN locked l ON l.id = d.id
+      WHERE d.id = ANY($2::bigint[])`,
     [[...claimed], parentIds],
   );
   const parentOf = new Map(parents.map((p) => [p.id, p]));
