@@ -11,6 +11,7 @@
  *    events inserted with batched INSERT … SELECT unnest(…), 500 events per transaction, no idempotency,
  *    merging or validation: the floor the pipeline's cost is compared with.
  */
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { Partitioners } from 'kafkajs';
 import { startKafka } from '../test/support/kafka';
@@ -21,6 +22,8 @@ import { plainSqlInsert } from './ingest-plain-sql';
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
 const HTTP_EVENTS = Number(process.env.BENCH_HTTP_EVENTS ?? 50_000);
 const PARTITIONS = 64;
+// Built by scripts/build-mock-broker.mjs (the npm script runs it first).
+process.env.PEDIGREE_TEST_MOCK_BROKER ??= join(__dirname, '..', 'test', 'kafka', 'mock-broker');
 
 async function receipts(sql: Client): Promise<number> {
   return Number((await sql.query(`SELECT count(*) AS n FROM event_receipt`)).rows[0].n);

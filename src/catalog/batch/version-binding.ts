@@ -72,51 +72,78 @@ async function upsertDatasets(tx: Sql, nodes: NodeRepository, keys: DatasetKey[]
 }
 
 export async function bindVersions(tx: Sql, nodes: NodeRepository, runs: readonly ObservedRun[]): Promise<Bindings> {
-  const all = runs.flatMap((r) => [...r.inputs, ...r.outputs]);
-  const datasetIds = await upsertDatasets(tx, nodes, all);
-  const parentIds = [...new Set(datasetIds.values())];
+  const datasetIds = await upsertDatasets(tx, nodes, runs.flatMap((r) => [...r.inputs, ...r.outputs]));
+  const idOfDataset = (d: DatasetKey) => datasetIds.get(datasetKey(d))!;
   // Datasets that will or may get a version (outputs, inputs with a version key) are locked in id order:
   // version numbering is serialized per dataset across transactions. Inputs bound to the latest version
   // are only read; one that turns out to need a first version is locked then, and checked unchanged.
-  const claimed = new Set(runs.flatMap((r) => [...r.outputs, ...r.inputs.filter((d) => d.versionKey)].map((d) => datasetIds.get(datasetKey(d))!)));
-  const parents = await tx.query<ParentRow>(
-    // The version number comes from the locked row itself: FOR UPDATE returns the newest committed row
-    // version after waiting, whereas another scan of the table in this statement would see its snapshot.
+  const claimed = new Set(runs.flatMap((r) => [...r.outputs, ...r.inputs.filter((d) => d.versionKey)].map(idOfDataset)));
+  const parents = await lockAndReadParents(tx, [...claimed], [...new Set(datasetIds.values())]);
+  const parentOf = new Map(parents.map((p) => [p.id, p]));
+  const keys = runs.flatMap((r) => [...r.inputs.filter((d) => d.versionKey), ...r.outputs].map((d) => ({ datasetId: idOfDataset(d), hash: d.versionKey ?? runOutputKey(r.runKey) })));
+  // Each dataset's latest version matters to inputs bound to it, and as the base of new version numbers.
+  const state = await knownVersions(tx, keys, parents, [...parentOf.keys()]);
+  const touched = new Set<VersionState>();
+  const bound = new Map<string, VersionState>();
+  runs.forEach((r, i) => {
+    const bind = (role: 'in' | 'out', d: ObservedDataset, hash: string | null) => {
+      const v = state.bind(idOfDataset(d), hash);
+      merge(v, d);
+      touched.add(v);
+      bound.set(`${i}/${role}/${datasetKey(d)}`, v);
+    };
+    for (const d of r.inputs) bind('in', d, d.versionKey ?? null);
+    for (const d of r.outputs) bind('out', d, d.versionKey ?? runOutputKey(r.runKey));
+  });
+  const unclaimed = [...touched].filter((v) => v.created && !claimed.has(v.datasetId)).map((v) => v.datasetId);
+  if (unclaimed.length) await lockUnchanged(tx, [...new Set(unclaimed)], parentOf);
+  await store(tx, nodes, [...touched], parentOf, state.next);
+  return {
+    idOf: (runIndex, role, d) => bound.get(`${runIndex}/${role}/${datasetKey(d)}`)!.id!,
+    created: [...touched].filter((v) => v.created).length,
+  };
+}
+
+/** Locks `claimed` datasets (id order) and reads every parent; version numbers come from the locked rows. */
+function lockAndReadParents(tx: Sql, claimed: string[], parentIds: string[]): Promise<ParentRow[]> {
+  return tx.query<ParentRow>(
+    // FOR UPDATE returns the newest committed row version after waiting, whereas another scan of the table in
+    // this statement would see the statement's snapshot.
     `WITH locked AS (
        SELECT d.id, d.latest_version FROM dataset d WHERE d.id = ANY($1::bigint[]) ORDER BY d.id FOR UPDATE)
      SELECT d.id::text AS "id", n.urn, n.name, d.namespace, d.name AS "dsName", COALESCE(l.latest_version, d.latest_version) AS "latest",
             n.owner_team AS "ownerTeam", n.domain, n.tags, n.classifications
        FROM dataset d JOIN node n ON n.id = d.id LEFT JOIN locked l ON l.id = d.id
       WHERE d.id = ANY($2::bigint[])`,
-    [[...claimed], parentIds],
+    [claimed, parentIds],
   );
-  const parentOf = new Map(parents.map((p) => [p.id, p]));
-  const wanted = new Map<string, Set<string>>();
-  runs.forEach((r) =>
-    [...r.inputs.filter((d) => d.versionKey), ...r.outputs].forEach((d) => {
-      const id = datasetIds.get(datasetKey(d))!;
-      (wanted.get(id) ?? wanted.set(id, new Set()).get(id)!).add(d.versionKey ?? runOutputKey(r.runKey));
-    }),
-  );
+}
+
+/**
+ * The versions a batch can bind to — those with the keys asked for and each dataset's latest — and a binder
+ * that creates the next version for a key not seen (or a first version), as one-by-one application would.
+ */
+async function knownVersions(tx: Sql, keys: { datasetId: string; hash: string }[], parents: ParentRow[], parentIds: string[]) {
   const existing = await tx.query<{ id: string; datasetId: string; version: number; hash: string | null }>(
+    // Index probes per dataset (LATERAL), whatever the planner guesses about the arrays: history grows.
     `SELECT dv.id::text AS "id", dv.dataset_id::text AS "datasetId", dv.version, dv.content_hash AS "hash"
-       FROM dataset_version dv JOIN unnest($1::bigint[], $2::text[]) AS x(d, h) ON dv.dataset_id = x.d AND dv.content_hash = x.h
+       FROM unnest($1::bigint[], $2::text[]) AS x(d, h)
+       CROSS JOIN LATERAL (SELECT * FROM dataset_version WHERE dataset_id = x.d AND content_hash = x.h) dv
      UNION ALL
-     SELECT * FROM (SELECT DISTINCT ON (dataset_id) id::text, dataset_id::text, version, content_hash
-                      FROM dataset_version WHERE dataset_id = ANY($3::bigint[]) ORDER BY dataset_id, version DESC) latest`,
-    [[...wanted].flatMap(([d, hs]) => [...hs].map(() => d)), [...wanted].flatMap(([, hs]) => [...hs]), parentIds],
+     SELECT l.* FROM unnest($3::bigint[]) AS p(id)
+       CROSS JOIN LATERAL (SELECT id::text, dataset_id::text, version, content_hash FROM dataset_version
+                            WHERE dataset_id = p.id ORDER BY version DESC LIMIT 1) l`,
+    [keys.map((k) => k.datasetId), keys.map((k) => k.hash), parentIds],
   );
   const byHash = new Map<string, VersionState>();
   const latest = new Map<string, VersionState>();
   for (const e of existing) {
-    const state: VersionState = { id: e.id, datasetId: e.datasetId, version: e.version, hash: e.hash, created: false };
-    if (e.hash !== null) byHash.set(`${e.datasetId}\u0000${e.hash}`, byHash.get(`${e.datasetId}\u0000${e.hash}`) ?? state);
+    const v: VersionState = { id: e.id, datasetId: e.datasetId, version: e.version, hash: e.hash, created: false };
+    if (e.hash !== null && !byHash.has(`${e.datasetId}\u0000${e.hash}`)) byHash.set(`${e.datasetId}\u0000${e.hash}`, v);
     const known = latest.get(e.datasetId);
-    if (!known || known.version < e.version) latest.set(e.datasetId, state);
+    if (!known || known.version < e.version) latest.set(e.datasetId, v);
   }
   const next = new Map(parents.map((p) => [p.id, p.latest]));
-  const touched = new Set<VersionState>();
-  const bound = new Map<string, VersionState>();
   const create = (datasetId: string, hash: string | null): VersionState => {
     const v: VersionState = { datasetId, version: next.get(datasetId)! + 1, hash, created: true };
     next.set(datasetId, v.version);
@@ -124,25 +151,10 @@ export async function bindVersions(tx: Sql, nodes: NodeRepository, runs: readonl
     if (hash !== null) byHash.set(`${datasetId}\u0000${hash}`, v);
     return v;
   };
-  const bind = (runIndex: number, role: 'in' | 'out', d: ObservedDataset, hash: string | null) => {
-    const datasetId = datasetIds.get(datasetKey(d))!;
-    const v = hash !== null
-      ? (byHash.get(`${datasetId}\u0000${hash}`) ?? create(datasetId, hash))
-      : (latest.get(datasetId) ?? create(datasetId, null));
-    merge(v, d);
-    touched.add(v);
-    bound.set(`${runIndex}/${role}/${datasetKey(d)}`, v);
-  };
-  runs.forEach((r, i) => {
-    for (const d of r.inputs) bind(i, 'in', d, d.versionKey ?? null);
-    for (const d of r.outputs) bind(i, 'out', d, d.versionKey ?? runOutputKey(r.runKey));
-  });
-  const unclaimed = [...touched].filter((v) => v.created && !claimed.has(v.datasetId)).map((v) => v.datasetId);
-  if (unclaimed.length) await lockUnchanged(tx, [...new Set(unclaimed)], parentOf);
-  await store(tx, nodes, [...touched], parentOf, next);
   return {
-    idOf: (runIndex, role, d) => bound.get(`${runIndex}/${role}/${datasetKey(d)}`)!.id!,
-    created: [...touched].filter((v) => v.created).length,
+    next,
+    bind: (datasetId: string, hash: string | null): VersionState =>
+      hash !== null ? (byHash.get(`${datasetId}\u0000${hash}`) ?? create(datasetId, hash)) : (latest.get(datasetId) ?? create(datasetId, null)),
   };
 }
 
