@@ -11,6 +11,18 @@ const facet = (properties: Record<string, unknown>, required: string[] = []) => 
   required,
 });
 
+/** An input or output dataset: namespace, name, dataset facets, and its role's own facets. */
+const datasetWith = (roleFacets: 'inputFacets' | 'outputFacets', known: Record<string, unknown>) => ({
+  type: 'object',
+  required: ['namespace', 'name'],
+  properties: {
+    namespace: str(300),
+    name: str(500),
+    facets: { $ref: '#/definitions/DatasetFacets' },
+    [roleFacets]: { type: 'object', additionalProperties: { type: 'object' }, properties: known },
+  },
+});
+
 export const OPENLINEAGE_RUN_EVENT_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   $id: 'https://pedigree.dev/schema/events/openlineage-run-event.schema.json',
@@ -150,33 +162,7 @@ export const OPENLINEAGE_RUN_EVENT_SCHEMA = {
         },
       },
     }),
-    InputDataset: {
-      type: 'object',
-      required: ['namespace', 'name'],
-      properties: {
-        namespace: str(300),
-        name: str(500),
-        facets: { $ref: '#/definitions/DatasetFacets' },
-        inputFacets: {
-          type: 'object',
-          additionalProperties: { type: 'object' },
-          properties: { dataQualityMetrics: { $ref: '#/definitions/DataQualityMetrics' } },
-        },
-      },
-    },
-    OutputDataset: {
-      type: 'object',
-      required: ['namespace', 'name'],
-      properties: {
-        namespace: str(300),
-        name: str(500),
-        facets: { $ref: '#/definitions/DatasetFacets' },
-        outputFacets: {
-          type: 'object',
-          additionalProperties: { type: 'object' },
-          properties: { outputStatistics: facet({ rowCount: count, size: count, fileCount: count }) },
-        },
-      },
-    },
+    InputDataset: datasetWith('inputFacets', { dataQualityMetrics: { $ref: '#/definitions/DataQualityMetrics' } }),
+    OutputDataset: datasetWith('outputFacets', { outputStatistics: facet({ rowCount: count, size: count, fileCount: count }) }),
   },
 } as const;
