@@ -121,7 +121,14 @@ describe('Kafka ingestion', () => {
       const before = await receipts(first, 'ol:%');
       // Wait for the group to settle with both members (a rebalance takes the session timeout).
       const assigned = async (app: TestApp) => Number(/pedigree_kafka_assigned_partitions\{topic="[^"]+"\} (\d+)/.exec(await metrics(app))?.[1] ?? 0);
-      await waitFor('both replicas to hold partitions', async () => (await assigned(first)) > 0 && (await assigned(second)) > 0 && (await assigned(first)) + (await assigned(second)) === 3, 60_000);
+      let seen = '';
+      await waitFor('both replicas to hold partitions', async () => {
+        const [a, b] = [await assigned(first), await assigned(second)];
+        seen = `${a} + ${b}`;
+        return a > 0 && b > 0 && a + b === 3;
+      }, 90_000).catch((err) => {
+        throw new Error(`${err.message} (assigned: ${seen})`);
+      });
       const producer = await kafka.producer();
       await producer.send({ topic: kafka.topic('lineage'), messages: lineageMessages(300, 'kreplicas') });
       await waitFor('300 events applied', async () => (await receipts(first, 'ol:%')) === before + 300, 90_000);
