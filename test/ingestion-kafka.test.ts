@@ -82,10 +82,11 @@ describe('Kafka ingestion', () => {
     }
   });
 
-  it('pauses while PostgreSQL is unreachable and applies everything once it is back', async () => {
+  it('pauses while PostgreSQL is unreachable, holds a bounded number of events meanwhile, and applies everything once it is back', async () => {
     const admin = new URL(process.env.PEDIGREE_TEST_ADMIN_URL!);
     const proxy = await startTcpProxy(admin.hostname, Number(admin.port));
-    const app = await startTestApp(kafkaEnv(kafka, ['lineage'], 'g-outage'), {
+    // A long authentication cache lets /metrics answer while the database is away.
+    const app = await startTestApp({ ...kafkaEnv(kafka, ['lineage'], 'g-outage'), KAFKA_BATCH_SIZE: '50', PEDIGREE_AUTH_CACHE_SECONDS: '300' }, {
       connectVia: (url) => {
         const u = new URL(url);
         u.port = String(proxy.port);
@@ -98,12 +99,25 @@ describe('Kafka ingestion', () => {
       await waitFor('the consumer to catch up with earlier tests', async () => (await receipts(app, 'ol:%')) >= 40 && (await letters()) >= 1);
       const before = await receipts(app, 'ol:%');
       const lettersBefore = await letters();
+      await metrics(app);
       await proxy.cut();
       const producer = await kafka.producer();
-      await producer.send({ topic: kafka.topic('lineage'), messages: lineageMessages(60, 'koutage') });
-      await new Promise((r) => setTimeout(r, 3000));
+      await producer.send({ topic: kafka.topic('lineage'), messages: lineageMessages(900, 'koutage') });
+      const gauge = (text: string, name: string) => Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1] ?? NaN);
+      let peakInFlight = 0;
+      let peakHeld = 0;
+      for (let i = 0; i < 12; i++) {
+        await new Promise((r) => setTimeout(r, 250));
+        const text = await metrics(app);
+        peakInFlight = Math.max(peakInFlight, gauge(text, 'pedigree_ingest_events_in_flight'));
+        peakHeld = Math.max(peakHeld, gauge(text, 'pedigree_kafka_messages_held'));
+      }
+      // 900 events wait; the service holds at most one fetched batch per partition being applied (2 at a
+      // time) and applies at most a chunk of 50 per partition.
+      assert.ok(peakInFlight > 0 && peakInFlight <= 2 * 50, `events in flight during the outage: ${peakInFlight}`);
+      assert.ok(peakHeld > 0 && peakHeld < 900, `messages held during the outage: ${peakHeld}`);
       await proxy.restore();
-      await waitFor('all 60 events applied after the outage', async () => (await receipts(app, 'ol:%')) === before + 60, 90_000);
+      await waitFor('all 900 events applied after the outage', async () => (await receipts(app, 'ol:%')) === before + 900, 90_000);
       assert.equal(await letters(), lettersBefore, 'an outage dead-letters nothing');
       assert.match(await metrics(app), /pedigree_kafka_chunk_retries_total\{topic="[^"]+"\} [1-9]/, 'the chunk was retried');
     } finally {
@@ -117,7 +131,8 @@ describe('Kafka ingestion', () => {
     const first = await startTestApp(env);
     const second = await startTestApp(env, { database: first.database });
     try {
-      await waitFor('the first replica to catch up', async () => (await receipts(first, 'ol:%')) >= 100);
+      // The topic already holds 940 events from the tests above.
+      await waitFor('the first replica to catch up', async () => (await receipts(first, 'ol:%')) >= 940, 90_000);
       const before = await receipts(first, 'ol:%');
       // Wait for the group to settle with both members (a rebalance takes the session timeout).
       const assigned = async (app: TestApp) => Number(/pedigree_kafka_assigned_partitions\{topic="[^"]+"\} (\d+)/.exec(await metrics(app))?.[1] ?? 0);

@@ -6,7 +6,7 @@
  * nothing of the batch committed, and the transport retries it.
  */
 import { Inject, Injectable } from '@nestjs/common';
-import { Counter, Histogram } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import type { Logger } from 'pino';
 import { RunBatchService } from '../catalog/batch/run-batch.service';
 import { Db, Sql } from '../platform/database/db';
@@ -32,6 +32,7 @@ export class IngestionService {
   readonly deadLetters = new DeadLetterRepository();
   private readonly events: Counter<'source' | 'outcome'>;
   private readonly batchSeconds: Histogram<'source'>;
+  private readonly inFlight: Gauge;
 
   constructor(
     private readonly db: Db,
@@ -46,6 +47,11 @@ export class IngestionService {
       labelNames: ['source', 'outcome'],
       registers: [metrics.registry],
     });
+    this.inFlight = new Gauge({
+      name: 'pedigree_ingest_events_in_flight',
+      help: 'Events being decoded or applied right now (bounded by batch size × concurrent batches).',
+      registers: [metrics.registry],
+    });
     this.batchSeconds = new Histogram({
       name: 'pedigree_ingest_batch_seconds',
       help: 'Time to apply one batch of events, by source.',
@@ -56,6 +62,15 @@ export class IngestionService {
   }
 
   async ingest(batch: readonly RawEvent[], options: IngestOptions = {}): Promise<IngestSummary> {
+    this.inFlight.inc(batch.length);
+    try {
+      return await this.ingestBatch(batch, options);
+    } finally {
+      this.inFlight.dec(batch.length);
+    }
+  }
+
+  private async ingestBatch(batch: readonly RawEvent[], options: IngestOptions): Promise<IngestSummary> {
     const started = process.hrtime.bigint();
     const outcomes: EventOutcome[] = new Array(batch.length);
     const failed: { index: number; error: string; key?: string }[] = [];

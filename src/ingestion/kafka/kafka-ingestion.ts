@@ -34,6 +34,7 @@ export class KafkaIngestion implements OnApplicationBootstrap, OnApplicationShut
   private readonly lag: Gauge<'topic' | 'partition'>;
   private readonly retries: Counter<'topic'>;
   private readonly assigned: Gauge<'topic'>;
+  private readonly held: Gauge;
 
   constructor(
     @Inject(CONFIG) private readonly config: PedigreeConfig,
@@ -45,6 +46,11 @@ export class KafkaIngestion implements OnApplicationBootstrap, OnApplicationShut
       name: 'pedigree_kafka_consumer_lag',
       help: 'Messages behind the partition high watermark after the last committed chunk.',
       labelNames: ['topic', 'partition'],
+      registers: [metrics.registry],
+    });
+    this.held = new Gauge({
+      name: 'pedigree_kafka_messages_held',
+      help: 'Fetched messages of the batches being applied right now (the rest stays in Kafka).',
       registers: [metrics.registry],
     });
     this.assigned = new Gauge({
@@ -112,7 +118,16 @@ export class KafkaIngestion implements OnApplicationBootstrap, OnApplicationShut
     }
   }
 
-  private async eachBatch({ batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload): Promise<void> {
+  private async eachBatch(payload: EachBatchPayload): Promise<void> {
+    this.held.inc(payload.batch.messages.length);
+    try {
+      await this.applyBatch(payload);
+    } finally {
+      this.held.dec(payload.batch.messages.length);
+    }
+  }
+
+  private async applyBatch({ batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload): Promise<void> {
     const size = this.config.kafka!.batchSize;
     for (let i = 0; i < batch.messages.length; i += size) {
       if (!isRunning() || isStale()) return;
