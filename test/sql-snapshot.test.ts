@@ -9,6 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startTestApp, TestApp } from './support/harness';
 import { codeVersion, dataset, datasetVersion, deployment, model, modelVersion, run } from './support/catalog';
+import { olEvent, pedigreeEvent, uuid } from './support/events';
 
 const FILE = join(__dirname, '..', '..', 'schema', 'queries.sql');
 let app: TestApp;
@@ -45,6 +46,31 @@ async function scenario(): Promise<void> {
   await app.ok(`query($u: String!) { impact(urn: $u) { groups { kind } deployments { windows { modelVersion { urn } } } } }`, { u: v1 });
   await app.ok(`query($u: String!) { columnLineage(datasetVersionUrn: $u, column: "id", direction: BOTH) { truncated } }`, { u: out });
   await app.ok(`{ me { name } principals { apiKeys { id } } }`);
+  await ingestion();
+}
+
+/** Ingestion: a mixed batch (OpenLineage with parent, versions and column lineage; Pedigree events; poison). */
+async function ingestion(): Promise<void> {
+  const [parent, child] = [uuid(), uuid()];
+  const version = (v: string) => ({ version: { _producer: 't', _schemaURL: 'u', datasetVersion: v } });
+  const child1 = olEvent({ runId: child, eventType: 'START', eventTime: '2026-02-01T00:00:00Z',
+    runFacets: { parent: { _producer: 't', _schemaURL: 'u', run: { runId: parent }, job: { namespace: 'snap', name: 'dag' } } },
+    job: { namespace: 'snap', name: 'step', facets: { sourceCodeLocation: { _producer: 't', _schemaURL: 'u', url: 'https://git/x', version: 'abc123' } } },
+    inputs: [{ namespace: 'snap', name: 'in', facets: version('i1') }, { namespace: 'snap', name: 'latest' }],
+    outputs: [{ namespace: 'snap', name: 'out', facets: { columnLineage: { _producer: 't', _schemaURL: 'u', fields: { c: { inputFields: [{ namespace: 'snap', name: 'in', field: 'c' }] } } } } }] });
+  const events = [
+    child1,
+    { ...child1, eventType: 'COMPLETE', eventTime: '2026-02-01T00:10:00Z' },
+    child1,
+    { eventType: 'START', eventTime: 'not a time', run: { runId: uuid() }, job: { namespace: 'a', name: 'b' } },
+    pedigreeEvent('training.progress', { runId: 'snap-train', step: 1, gpuHours: 1 }),
+    pedigreeEvent('model_version.registered', { model: { name: 'snap-model' }, artifactSha256: 'b'.repeat(64), trainedByRunId: 'snap-train' }),
+    pedigreeEvent('dataset.profiled', { dataset: { namespace: 'snap', name: 'in' }, statistics: { rowCount: 1 } }),
+  ];
+  const res = await app.post('/api/v1/events', events);
+  assert.equal(res.status, 200, res.text);
+  await app.post('/api/v1/lineage', { ...child1, eventType: 'RUNNING', eventTime: '2026-02-01T00:05:00Z' });
+  await app.ok(`{ deadLetters(pending: true, urn: "urn:pedigree:run:x") { edges { node { id } } } }`);
 }
 
 describe('SQL snapshot', () => {

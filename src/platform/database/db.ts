@@ -44,6 +44,8 @@ function translate(err: unknown): unknown {
 type Queryable = Pick<PoolClient, 'query'>;
 
 class ClientSql implements Sql {
+  /** Savepoints open in this transaction (named by depth: a name refers to its most recent savepoint). */
+  savepointDepth = 0;
   constructor(
     private readonly client: Queryable,
     private readonly onQuery: (text: string) => void,
@@ -61,7 +63,6 @@ class ClientSql implements Sql {
 
 export class Db implements Sql {
   private statements = 0;
-  private savepoints = 0;
   /** The transaction the current async call chain runs in, if any: `query` and `transaction` join it. */
   private readonly current = new AsyncLocalStorage<ClientSql>();
   /** The pool TypeORM opened: hot paths use it directly (no QueryRunner per statement). */
@@ -117,7 +118,7 @@ export class Db implements Sql {
   }
 
   private async savepoint<T>(tx: ClientSql, work: (tx: Sql) => Promise<T>): Promise<T> {
-    const name = `pedigree_sp_${++this.savepoints}`;
+    const name = `pedigree_sp_${++tx.savepointDepth}`;
     await tx.query(`SAVEPOINT ${name}`);
     try {
       const result = await work(tx);
@@ -126,6 +127,8 @@ export class Db implements Sql {
     } catch (err) {
       await tx.query(`ROLLBACK TO SAVEPOINT ${name}`);
       throw err;
+    } finally {
+      tx.savepointDepth -= 1;
     }
   }
 }
