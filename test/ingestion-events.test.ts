@@ -71,6 +71,23 @@ describe('Pedigree events', () => {
   });
 });
 
+describe('unknown facets', () => {
+  it('keeps large and deeply nested facets as given, and refuses only what PostgreSQL cannot store', async () => {
+    let deep: Record<string, unknown> = { leaf: true };
+    for (let i = 0; i < 40; i++) deep = { child: deep };
+    const plan = { _producer: 'spark', _schemaURL: 'u', plan: 'p'.repeat(150_000), tree: deep };
+    const runId = uuid();
+    const res = await app.post('/api/v1/lineage', olEvent({ runId, eventType: 'START', eventTime: '2026-06-01T00:00:00Z', runFacets: { spark_logicalPlan: plan } }));
+    assert.equal(res.status, 201, res.text.slice(0, 300));
+    const { run } = await app.ok(`query($u: String!) { run(urn: $u) { properties } }`, { u: `urn:pedigree:run:${runId}` });
+    assert.equal(run.properties['openlineage:spark_logicalPlan'].plan.length, 150_000);
+    assert.deepEqual(run.properties['openlineage:spark_logicalPlan'].tree, deep);
+    const nul = await app.post('/api/v1/lineage', olEvent({ runId: uuid(), eventType: 'START', eventTime: '2026-06-01T00:00:00Z', runFacets: { odd: { _producer: 'x', _schemaURL: 'u', v: 'a\u0000b' } } }));
+    assert.equal(nul.status, 400);
+    assert.match(nul.body.error.message, /NUL character/);
+  });
+});
+
 describe('poison events and dead letters', () => {
   it('dead-letters what cannot be applied, applies the rest of the batch, and replays a letter after a fix', async () => {
     const good = olEvent({ runId: uuid(), eventType: 'COMPLETE', eventTime: '2026-04-01T00:00:00Z', outputs: [{ namespace: 'pg', name: 'poison.ok' }] });

@@ -26,7 +26,7 @@ export const jobContextUrn = (job: { namespace: string; name: string }): string 
 const RANK: Record<RunStatus, number> = { scheduled: 0, running: 1, completed: 2, failed: 2, aborted: 2 };
 
 /** Checks what a database constraint would otherwise refuse less clearly; call before batching. */
-export function checkObservedRun(run: ObservedRun, json: (field: string, value: unknown) => unknown): void {
+export function checkObservedRun(run: ObservedRun): void {
   identifier('runId', run.runKey, 300);
   if (run.parentRunKey !== undefined) {
     identifier('parent runId', run.parentRunKey, 300);
@@ -40,9 +40,11 @@ export function checkObservedRun(run: ObservedRun, json: (field: string, value: 
   }
   if (run.job) identifier('job', `${run.job.namespace}/${run.job.name}`, 800);
   if (run.code) identifier('sourceCodeLocation.url', run.code.repositoryUrl, 500);
-  json('run facets', run.properties);
-  json('params', run.params);
-  for (const d of [...run.inputs, ...run.outputs]) json('dataset facets', d.properties);
+  // Facets are kept as producers send them, whatever their size or nesting (the transport bounds an event);
+  // only what PostgreSQL cannot store is refused.
+  for (const [field, value] of [['run facets', run.properties], ['params', run.params], ...[...run.inputs, ...run.outputs].map((d) => ['dataset facets', d.properties])] as const) {
+    if (value && JSON.stringify(value).includes('\\u0000')) throw new InvalidInputError(`${field} contain a NUL character, which cannot be stored.`);
+  }
 }
 
 interface RunRowTimes {
@@ -70,7 +72,7 @@ export class RunBatchService {
 
   /** Throws InvalidInputError when one observation is not applicable (see checkObservedRun). */
   check(run: ObservedRun): void {
-    checkObservedRun(run, (field, value) => this.writer.json(field, value));
+    checkObservedRun(run);
   }
 
   async apply(tx: Sql, runs: readonly ObservedRun[]): Promise<RunBatchResult> {
