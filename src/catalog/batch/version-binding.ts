@@ -214,7 +214,11 @@ async function store(tx: Sql, nodes: NodeRepository, versions: VersionState[], p
        columns = CASE WHEN dv.columns = '[]'::jsonb AND x.columns IS NOT NULL THEN x.columns ELSE dv.columns END,
        statistics = CASE WHEN x.statistics IS NULL THEN dv.statistics ELSE COALESCE(dv.statistics, '{"columns": []}'::jsonb) || x.statistics END,
        location_uri = COALESCE(dv.location_uri, x.location_uri)
-      FROM x WHERE dv.id = x.id AND NOT x.created AND (x.columns IS NOT NULL OR x.statistics IS NOT NULL OR x.location_uri IS NOT NULL)`,
+      FROM x WHERE dv.id = x.id AND NOT x.created
+       -- Only rows that change: an input read again with the same facets writes nothing.
+       AND ((dv.columns = '[]'::jsonb AND x.columns IS NOT NULL)
+         OR (x.statistics IS NOT NULL AND NOT COALESCE(dv.statistics, '{}'::jsonb) @> x.statistics)
+         OR (dv.location_uri IS NULL AND x.location_uri IS NOT NULL))`,
     [JSON.stringify(rows)],
   );
 }
