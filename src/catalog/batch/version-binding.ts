@@ -205,6 +205,8 @@ async function store(tx: Sql, nodes: NodeRepository, versions: VersionState[], p
     id: v.id, dataset_id: v.datasetId, version: v.version, content_hash: v.hash, location_uri: v.locationUri ?? null,
     columns: v.columns ? v.columns : null, statistics: v.statistics ? { columns: [], ...v.statistics } : null, created: v.created,
   }));
+  // New versions are inserted; existing ones are updated only where something changes (an input read again
+  // with the same facets writes nothing).
   await tx.query(
     `WITH x AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, dataset_id bigint, version int, content_hash text,
                   location_uri text, columns jsonb, statistics jsonb, created boolean)),
@@ -215,7 +217,6 @@ async function store(tx: Sql, nodes: NodeRepository, versions: VersionState[], p
        statistics = CASE WHEN x.statistics IS NULL THEN dv.statistics ELSE COALESCE(dv.statistics, '{"columns": []}'::jsonb) || x.statistics END,
        location_uri = COALESCE(dv.location_uri, x.location_uri)
       FROM x WHERE dv.id = x.id AND NOT x.created
-       -- Only rows that change: an input read again with the same facets writes nothing.
        AND ((dv.columns = '[]'::jsonb AND x.columns IS NOT NULL)
          OR (x.statistics IS NOT NULL AND NOT COALESCE(dv.statistics, '{}'::jsonb) @> x.statistics)
          OR (dv.location_uri IS NULL AND x.location_uri IS NOT NULL))`,
