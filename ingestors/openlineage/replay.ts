@@ -6,7 +6,7 @@
 import { createReadStream, statSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { HttpSender, SendTotals } from '../shared/http-sender';
+import { HttpSender, safeJson, SendTotals } from '../shared/http-sender';
 
 export const EVENT_FILE = /\.(jsonl|ndjson|json)$/i;
 
@@ -48,7 +48,7 @@ export async function replayFiles(files: string[], options: ReplayOptions): Prom
       const text = line.trim();
       if (!text) continue;
       events += 1;
-      batch.push(isJson(text) ? text : JSON.stringify(text));
+      batch.push(safeJson(text) !== undefined ? text : JSON.stringify(text));
       if (batch.length >= options.batchSize) {
         await sender.send(batch);
         batch = [];
@@ -59,13 +59,4 @@ export async function replayFiles(files: string[], options: ReplayOptions): Prom
   if (batch.length) await sender.send(batch);
   options.onProgress?.(bytes, events);
   return sender.flush();
-}
-
-function isJson(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -97,7 +97,8 @@ export class HttpSender {
   }
 }
 
-function safeJson(text: string): unknown {
+/** The JSON value of `text`, or undefined when it is not JSON. */
+export function safeJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {

@@ -10,7 +10,7 @@ import { InvalidInputError } from '../../platform/errors/errors';
 import { identifier, makeUrn } from '../../platform/graph/urn';
 import { LineageService } from '../../lineage/lineage.service';
 import { EdgeKind, NewEdge } from '../../lineage/edge.types';
-import { codeVersionUrn } from '../code/code.service';
+import { codeVersionName, codeVersionUrn } from '../code/code.service';
 import { ContextsService } from '../contexts/contexts.service';
 import { CatalogWriter } from '../nodes/catalog.writer';
 import { NodeKind } from '../nodes/node.types';
@@ -25,8 +25,8 @@ export const jobContextUrn = (job: { namespace: string; name: string }): string 
 
 const RANK: Record<RunStatus, number> = { scheduled: 0, running: 1, completed: 2, failed: 2, aborted: 2 };
 
-/** Checks what a database constraint would otherwise refuse less clearly; call before batching. */
-export function checkObservedRun(run: ObservedRun): void {
+/** Checks what a database constraint would otherwise refuse less clearly. */
+function checkObservedRun(run: ObservedRun): void {
   identifier('runId', run.runKey, 300);
   if (run.parentRunKey !== undefined) {
     identifier('parent runId', run.parentRunKey, 300);
@@ -176,7 +176,7 @@ export class RunBatchService {
     const code = new Map(runs.filter((r) => r.code).map((r) => [codeVersionUrn(r.code!.repositoryUrl, r.code!.commitSha, r.code!.path), r.code!]));
     if (code.size === 0) return new Map();
     const ids = await this.writer.nodes.upsertMany(tx, [...code].map(([urn, c]) => ({
-      kind: NodeKind.CODE_VERSION, urn, name: `${c.repositoryUrl.replace(/^[a-z]+:\/\//i, '')}${c.path ? `/${c.path}` : ''}@${c.commitSha.slice(0, 12)}`,
+      kind: NodeKind.CODE_VERSION, urn, name: codeVersionName(c.repositoryUrl, c.commitSha, c.path),
     })));
     const rows = [...code].filter(([urn]) => ids.get(urn)!.inserted).map(([urn, c]) => ({
       id: ids.get(urn)!.id, repository_url: c.repositoryUrl, commit_sha: c.commitSha, path: c.path, branch: c.branch,

@@ -10,6 +10,11 @@ export function codeVersionUrn(repositoryUrl: string, commitSha: string, path = 
   return makeUrn(NodeKind.CODE_VERSION, `${repositoryUrl}${path ? `#${path}` : ''}@${commitSha.toLowerCase()}`);
 }
 
+/** Display name of a code version: repository without scheme, path, short commit. */
+export function codeVersionName(repositoryUrl: string, commitSha: string, path = ''): string {
+  return `${repositoryUrl.replace(/^[a-z]+:\/\//i, '')}${path ? `/${path}` : ''}@${commitSha.toLowerCase().slice(0, 12)}`;
+}
+
 @Injectable()
 export class CodeService {
   constructor(private readonly writer: CatalogWriter) {}
@@ -20,7 +25,7 @@ export class CodeService {
     const sha = input.commitSha.toLowerCase();
     const fields = this.writer.nodeFields(input);
     const urn = codeVersionUrn(input.repositoryUrl, sha, path);
-    const name = `${input.repositoryUrl.replace(/^[a-z]+:\/\//i, '')}${path ? `/${path}` : ''}@${sha.slice(0, 12)}`;
+    const name = codeVersionName(input.repositoryUrl, sha, path);
     return this.writer.write(async (tx) => {
       const { id } = await this.writer.nodes.upsert(tx, { kind: NodeKind.CODE_VERSION, urn, name, ...fields });
       await tx.query(

@@ -6,12 +6,13 @@ import { Sql } from '../../platform/database/db';
 import { ConflictError } from '../../platform/errors/errors';
 import { ENTITY_TABLES, NODE_COLUMNS } from './entity-tables';
 import { NodeKind, NodeRow } from './node.types';
+import { makeUrn } from '../../platform/graph/urn';
 
 /**
  * A run known only by reference is named by its run id; the first observation that gives it a real name
  * (e.g. its job name) names it, whatever order observations arrive in. Other nodes keep their first name.
  */
-const RUN_URN_PREFIX = 'urn:pedigree:run:';
+const RUN_URN_PREFIX = makeUrn(NodeKind.RUN, '');
 const RUN_NAME_SQL = `name = CASE WHEN n.kind = 'run' AND n.name = substr(n.urn, ${RUN_URN_PREFIX.length + 1}) THEN EXCLUDED.name ELSE n.name END`;
 const RUN_NAMED_SQL = `(n.kind = 'run' AND n.name = substr(n.urn, ${RUN_URN_PREFIX.length + 1}) AND EXCLUDED.name <> n.name)`;
 

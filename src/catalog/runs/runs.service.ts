@@ -62,7 +62,7 @@ export class RunsService {
     return this.writer.write(async (tx) => {
       const resolved = await resolveRefs(tx, refs);
       const byField = new Map(refs.map((r, i) => [r.field, resolved[i]]));
-      const { id } = await this.writer.nodes.upsert(tx, { kind: NodeKind.RUN, urn, name: input.name ?? input.runId, ...fields });
+      const { id, inserted } = await this.writer.nodes.upsert(tx, { kind: NodeKind.RUN, urn, name: input.name ?? input.runId, ...fields });
       const times = await this.upsertRunRow(tx, id, input, params, metrics, byField.get('parentRunUrn')?.id ?? null);
       const pick = (prefix: string) => [...byField].filter(([f]) => f.startsWith(prefix)).map(([, r]) => r);
       const [inputAt, outputAt] = [inputEdgeTime(times), outputEdgeTime(times)];
@@ -74,7 +74,8 @@ export class RunsService {
       const self = edges.find((e) => e.fromId === e.toId);
       if (self) throw new InvalidInputError('A run cannot be its own input or output.');
       await this.lineage.openEdges(tx, edges);
-      await this.lineage.redateRunEdges(tx, [{ runId: id, inputFrom: inputAt, outputFrom: outputAt }]);
+      // Edges recorded by earlier observations of this run take its merged times (a new run has none).
+      if (!inserted) await this.lineage.redateRunEdges(tx, [{ runId: id, inputFrom: inputAt, outputFrom: outputAt }]);
       await this.contexts.addMembers(tx, pick('contextUrns[').map((c) => c.id), [id]);
       await this.lineage.recordColumnLineage(
         tx,
