@@ -93,6 +93,8 @@ export class KafkaIngestion implements OnApplicationBootstrap, OnApplicationShut
       this.assigned.reset();
       for (const [topic, partitions] of Object.entries(payload.memberAssignment)) this.assigned.set({ topic }, partitions.length);
     });
+    // While the group rebalances this replica holds nothing; the gauge says so until the next assignment.
+    this.consumer.on(this.consumer.events.REBALANCING, () => this.assigned.reset());
     // Start in the background: the service serves HTTP while Kafka is unreachable, and catches up later.
     void this.start(k.topics, log);
   }
