@@ -14,6 +14,7 @@ import { AccessService } from './access/access.service';
 import { CatalogModule } from './catalog/catalog.module';
 import { LineageModule } from './lineage/lineage.module';
 import { IngestionModule } from './ingestion/ingestion.module';
+import { PredictionsModule } from './predictions/predictions.module';
 import { CONFIG, PedigreeConfig } from './platform/config/config';
 import { Db } from './platform/database/db';
 import { formatGraphQLError } from './platform/graphql/format-error';
@@ -82,6 +83,7 @@ export class AppModule implements NestModule {
         LineageModule,
         CatalogModule,
         IngestionModule,
+        PredictionsModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -24,7 +24,7 @@ import { RunsResolver } from './runs/runs.resolver';
 import { RunsService } from './runs/runs.service';
 import { DeploymentImpactResolver, ImpactResolver, ServingWindowResolver } from './impact/impact.resolver';
 import { ImpactService } from './impact/impact.service';
-import { PREDICTION_COUNTER, unknownPredictionCounts } from './impact/prediction-counter';
+import { PredictionCounterHook } from './impact/prediction-counter';
 import { RunBatchService } from './batch/run-batch.service';
 
 export const CATALOG_RESOLVERS = [
@@ -59,9 +59,9 @@ export const CATALOG_RESOLVERS = [
     ContextsService,
     ImpactService,
     RunBatchService,
-    { provide: PREDICTION_COUNTER, useValue: unknownPredictionCounts },
+    PredictionCounterHook,
     ...CATALOG_RESOLVERS,
   ],
-  exports: [CatalogReader, DatasetsService, ModelsService, RunsService, DeploymentsService, FeaturesService, RunBatchService],
+  exports: [CatalogReader, DatasetsService, ModelsService, RunsService, DeploymentsService, FeaturesService, RunBatchService, PredictionCounterHook],
 })
 export class CatalogModule {}

@@ -1,13 +1,27 @@
-import { ArgsType, Field, Float, ID, InputType, ObjectType } from '@nestjs/graphql';
+import { ArgsType, Field, Float, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsOptional, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsEnum, IsOptional, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { Connection } from '../../platform/graphql/connection';
 import { CatalogFilter, NodeFieldsInput } from '../nodes/node.inputs';
 import { CatalogNode } from '../nodes/node.types';
 
+export enum PredictionPayloads {
+  STORE = 'store',
+  HASH = 'hash',
+}
+registerEnumType(PredictionPayloads, {
+  name: 'PredictionPayloads',
+  description: 'What Pedigree keeps of logged prediction inputs and outputs.',
+  valuesMap: {
+    STORE: { description: 'Inputs and outputs as sent (replay and explanations possible).' },
+    HASH: { description: 'Only their SHA-256 (for payloads that must not be stored); replay is not possible.' },
+  },
+});
+
 @ObjectType({ implements: () => [CatalogNode], description: 'A serving endpoint; which model versions it served when is its revision history.' })
 export class Deployment extends CatalogNode {
   @Field(() => String, { nullable: true, description: 'e.g. production, staging, eu-west-1.' }) environment: string | null;
+  @Field(() => PredictionPayloads) predictionPayloads: PredictionPayloads;
 }
 
 @ObjectType({ description: 'One model version served by a deployment with a traffic share, from validFrom until validTo.' })
@@ -30,6 +44,10 @@ export class RegisterDeploymentInput extends NodeFieldsInput {
   })
   name: string;
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(100) environment?: string;
+  @Field(() => PredictionPayloads, { nullable: true, description: 'Defaults to STORE for a new deployment; unchanged when omitted.' })
+  @IsOptional()
+  @IsEnum(PredictionPayloads)
+  predictionPayloads?: PredictionPayloads;
 }
 
 @InputType()

@@ -20,6 +20,13 @@ const REVISION_COLUMNS = `r.id::text AS "id", r.deployment_id::text AS "deployme
   r.model_version_id::text AS "modelVersionId", r.traffic_share::float8 AS "trafficShare",
   r.valid_from AS "validFrom", r.valid_to AS "validTo", r.recorded_at AS "recordedAt"`;
 
+export interface ServingHistory {
+  id: string;
+  urn: string;
+  predictionPayloads: 'store' | 'hash';
+  revisions: { modelVersionId: string; validFrom: Date; validTo: Date | null }[];
+}
+
 /** Revisions listed per deployment in one answer (newest kept). */
 export const MAX_REVISIONS_LISTED = 1000;
 
@@ -42,9 +49,10 @@ export class DeploymentsService {
         ...fields,
       });
       await tx.query(
-        `INSERT INTO deployment AS d (id, environment) VALUES ($1, $2)
-         ON CONFLICT (id) DO UPDATE SET environment = COALESCE(EXCLUDED.environment, d.environment)`,
-        [id, input.environment ?? null],
+        `INSERT INTO deployment AS d (id, environment, prediction_payloads) VALUES ($1, $2, COALESCE($3, 'store'))
+         ON CONFLICT (id) DO UPDATE SET environment = COALESCE(EXCLUDED.environment, d.environment),
+           prediction_payloads = COALESCE($3, d.prediction_payloads)`,
+        [id, input.environment ?? null, input.predictionPayloads ?? null],
       );
       return id;
     });
@@ -105,6 +113,37 @@ export class DeploymentsService {
       [deploymentId],
     );
     return { open, lastChange: last };
+  }
+
+  /**
+   * What prediction logging needs to attribute records: for each deployment reference (URN or numeric id)
+   * the deployment, its payload policy and its whole revision history (oldest first). Unknown refs are absent.
+   */
+  async servingHistories(refs: readonly string[]): Promise<Map<string, ServingHistory>> {
+    const ids = refs.filter((r) => /^\d{1,18}$/.test(r));
+    const rows = await this.db.query<{ id: string; urn: string; payloads: 'store' | 'hash' }>(
+      `SELECT n.id::text AS id, n.urn, d.prediction_payloads AS payloads
+         FROM node n JOIN deployment d ON d.id = n.id
+        WHERE n.urn = ANY($1::text[]) OR n.id = ANY($2::bigint[])`,
+      [refs, ids],
+    );
+    const revisions = await this.db.query<{ deploymentId: string; modelVersionId: string; validFrom: Date; validTo: Date | null }>(
+      `SELECT deployment_id::text AS "deploymentId", model_version_id::text AS "modelVersionId", valid_from AS "validFrom", valid_to AS "validTo"
+         FROM deployment_revision WHERE deployment_id = ANY($1::bigint[]) ORDER BY valid_from, id`,
+      [rows.map((r) => r.id)],
+    );
+    const byDeployment = groupRows(
+      rows.map((r) => r.id),
+      revisions,
+      (r) => r.deploymentId,
+    );
+    const out = new Map<string, ServingHistory>();
+    for (const row of rows) {
+      const history = { id: row.id, urn: row.urn, predictionPayloads: row.payloads, revisions: byDeployment.get(row.id) ?? [] };
+      out.set(row.urn, history);
+      out.set(row.id, history);
+    }
+    return new Map(refs.filter((r) => out.has(r)).map((r) => [r, out.get(r)!]));
   }
 
   /** Revision history of each deployment, oldest first. */

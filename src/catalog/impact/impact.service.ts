@@ -1,18 +1,18 @@
 /** Impact analysis: a downstream lineage walk, grouped by kind, plus serving windows of reached deployments. */
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { LineageService } from '../../lineage/lineage.service';
 import { LineageDirection } from '../../lineage/lineage.types';
 import { NodeKind } from '../nodes/node.types';
 import { DeploymentsService } from '../deployments/deployments.service';
 import { DeploymentImpact, Impact, ImpactArgs, ImpactGroup } from './impact.types';
-import { PREDICTION_COUNTER, PredictionCounter } from './prediction-counter';
+import { PredictionCounterHook } from './prediction-counter';
 
 @Injectable()
 export class ImpactService {
   constructor(
     private readonly lineage: LineageService,
     private readonly deployments: DeploymentsService,
-    @Inject(PREDICTION_COUNTER) private readonly predictions: PredictionCounter,
+    private readonly predictions: PredictionCounterHook,
   ) {}
 
   async impact(args: ImpactArgs): Promise<Impact> {

@@ -17,7 +17,7 @@ export class ServingWindow {
   @Field(() => Date, { nullable: true, description: 'End of serving; null while it still serves.' }) to: Date | null;
   @Field(() => Float, {
     nullable: true,
-    description: 'Predictions served in the window; null until prediction logging is enabled (the predictions feature).',
+    description: 'Predictions logged in the window (minute resolution, from the prediction_count rollup); null where prediction logging is not loaded.',
   })
   predictionCount: number | null;
   modelVersionId: string;

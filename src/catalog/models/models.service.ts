@@ -63,6 +63,15 @@ export class ModelsService {
     });
   }
 
+  /** Model version ids by URN (URNs that are not model versions are absent). */
+  async versionIdsByUrns(urns: readonly string[]): Promise<Map<string, string>> {
+    const rows = await this.writer.db.query<{ urn: string; id: string }>(
+      `SELECT urn, id::text AS id FROM node WHERE urn = ANY($1::text[]) AND kind = 'model_version'`,
+      [urns],
+    );
+    return new Map(rows.map((r) => [r.urn, r.id]));
+  }
+
   /** The URN of a model's version with this artifact hash, if registered. */
   async versionUrnByArtifact(modelUrn: string, sha256: string): Promise<string | undefined> {
     const [row] = await this.writer.db.query<{ urn: string }>(

@@ -44,7 +44,7 @@ export const ENTITY_TABLES: Record<NodeKind, EntityTable> = {
       t.ended_at AS "endedAt", t.params, t.metrics, t.gpu_type AS "gpuType", t.gpu_count AS "gpuCount",
       t.gpu_hours AS "gpuHours", t.energy_kwh AS "energyKwh", t.parent_run_id::text AS "parentRunId"`,
   },
-  [NodeKind.DEPLOYMENT]: { table: 'deployment', columns: `t.environment` },
+  [NodeKind.DEPLOYMENT]: { table: 'deployment', columns: `t.environment, t.prediction_payloads AS "predictionPayloads"` },
   [NodeKind.CONTEXT]: { table: 'context', columns: `t.context_kind AS "contextKind"` },
 };
 

@@ -1,5 +1,5 @@
 /** The committed event schemas (schema/events/*.schema.json), one validator compiled once per process. */
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import Ajv, { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { join } from 'node:path';
 import { OPENLINEAGE_RUN_EVENT_SCHEMA } from './openlineage.schema';
@@ -10,10 +10,6 @@ export const EVENT_SCHEMAS: Record<string, object> = {
   'pedigree-event': PEDIGREE_EVENT_SCHEMA,
 };
 export const EVENT_SCHEMA_DIR = join(__dirname, '..', '..', '..', '..', 'schema', 'events');
-
-export function eventSchemaJson(name: string): string {
-  return `${JSON.stringify(EVENT_SCHEMAS[name], null, 2)}\n`;
-}
 
 export interface CompiledSchemas {
   openlineage: ValidateFunction;
@@ -31,12 +27,4 @@ export function compiledSchemas(): CompiledSchemas {
   return compiled;
 }
 
-/** One line a producer can act on: where in the event, and what is wrong. */
-export function describeErrors(errors: ErrorObject[] | null | undefined): string {
-  const e = errors?.[0];
-  if (!e) return 'does not match the schema';
-  const where = e.instancePath || '(the event)';
-  const extra = e.keyword === 'additionalProperties' ? ` "${(e.params as { additionalProperty: string }).additionalProperty}"` : '';
-  const allowed = e.keyword === 'enum' ? `: ${(e.params as { allowedValues: unknown[] }).allowedValues.join(', ')}` : '';
-  return `${where} ${e.message}${extra}${allowed}`;
-}
+export { describeErrors } from '../../platform/validation/describe-errors';

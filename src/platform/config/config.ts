@@ -2,7 +2,7 @@
  * Configuration: the one place that reads process.env. Everything else receives a typed, validated
  * PedigreeConfig through Nest DI (CONFIG token) or as an argument.
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
 const boolish = z
@@ -37,6 +37,10 @@ const schema = z.object({
   PEDIGREE_AUTH_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(10),
   PEDIGREE_INGEST_MAX_EVENTS: z.coerce.number().int().min(1).max(100_000).default(1000),
   PEDIGREE_INGEST_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(256 * 1024 * 1024).default(16 * 1024 * 1024),
+  PEDIGREE_PREDICTION_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(90),
+  PEDIGREE_PREDICTION_PARTITIONS_AHEAD: z.coerce.number().int().min(1).max(366).default(3),
+  PEDIGREE_PREDICTIONS_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024 * 1024).default(1024 * 1024 * 1024),
+  PEDIGREE_ARTIFACT_ROOTS: z.string().default(''),
   KAFKA_BROKERS: z
     .string()
     .regex(/^[^\s,]+(,[^\s,]+)*$/, 'a comma-separated list of host:port')
@@ -44,6 +48,10 @@ const schema = z.object({
   KAFKA_CLIENT_ID: z.string().min(1).max(200).default('pedigree'),
   KAFKA_GROUP_ID: z.string().min(1).max(200).default('pedigree'),
   KAFKA_TOPICS: z.string().regex(/^[A-Za-z0-9._-]+(,[A-Za-z0-9._-]+)*$/, 'a comma-separated list of topic names').default('pedigree.lineage,pedigree.events'),
+  KAFKA_PREDICTION_TOPICS: z
+    .string()
+    .regex(/^([A-Za-z0-9._-]+(,[A-Za-z0-9._-]+)*)?$/, 'a comma-separated list of topic names (empty: none)')
+    .default('pedigree.predictions'),
   KAFKA_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
   KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(3000).max(300_000).default(30_000),
   KAFKA_MAX_WAIT_MS: z.coerce.number().int().min(10).max(30_000).default(1000),
@@ -67,12 +75,24 @@ export interface PedigreeConfig {
   /** How long a successful API-key lookup is reused (0 = look up every request). */
   authCacheSeconds: number;
   ingest: { maxEventsPerRequest: number; maxBodyBytes: number };
+  predictions: {
+    /** Days of predictions kept; older daily partitions are dropped whole. */
+    retentionDays: number;
+    /** Daily partitions created ahead of today; later timestamps are refused. */
+    partitionsAhead: number;
+    /** Largest prediction request body (Arrow or JSON lines), enforced while streaming. */
+    maxBodyBytes: number;
+    /** Folders `file://` model artifacts may be read from (default: <data dir>/artifacts). */
+    artifactRoots: string[];
+  };
   /** Present when KAFKA_BROKERS is set: the service consumes these topics in one consumer group. */
   kafka?: {
     brokers: string[];
     clientId: string;
     groupId: string;
     topics: string[];
+    /** Topics carrying prediction records (Arrow IPC or JSON per message). */
+    predictionTopics: string[];
     batchSize: number;
     sessionTimeoutMs: number;
     maxWaitMs: number;
@@ -113,12 +133,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     runMigrations: c.PEDIGREE_RUN_MIGRATIONS,
     authCacheSeconds: c.PEDIGREE_AUTH_CACHE_SECONDS,
     ingest: { maxEventsPerRequest: c.PEDIGREE_INGEST_MAX_EVENTS, maxBodyBytes: c.PEDIGREE_INGEST_MAX_BODY_BYTES },
+    predictions: {
+      retentionDays: c.PEDIGREE_PREDICTION_RETENTION_DAYS,
+      partitionsAhead: c.PEDIGREE_PREDICTION_PARTITIONS_AHEAD,
+      maxBodyBytes: c.PEDIGREE_PREDICTIONS_MAX_BODY_BYTES,
+      artifactRoots: (c.PEDIGREE_ARTIFACT_ROOTS || join(c.PEDIGREE_DATA_DIR, 'artifacts')).split(',').filter(Boolean).map((r) => resolve(r)),
+    },
     kafka: c.KAFKA_BROKERS
       ? {
           brokers: c.KAFKA_BROKERS.split(','),
           clientId: c.KAFKA_CLIENT_ID,
           groupId: c.KAFKA_GROUP_ID,
           topics: c.KAFKA_TOPICS.split(','),
+          predictionTopics: c.KAFKA_PREDICTION_TOPICS.split(',').filter(Boolean),
           batchSize: c.KAFKA_BATCH_SIZE,
           sessionTimeoutMs: c.KAFKA_SESSION_TIMEOUT_MS,
           maxWaitMs: c.KAFKA_MAX_WAIT_MS,

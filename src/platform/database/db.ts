@@ -5,7 +5,10 @@
  * (unique / foreign-key / check violations) to domain errors instead of leaking SQL.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Pool, PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
 import { ConflictError, InvalidInputError, PedigreeError } from '../errors/errors';
 
@@ -49,6 +52,8 @@ class ClientSql implements Sql {
   constructor(
     private readonly client: Queryable,
     private readonly onQuery: (text: string) => void,
+    /** The dedicated connection of a transaction (absent for one-off statements on the pool). */
+    readonly connection?: PoolClient,
   ) {}
   async query<T>(text: string, params: unknown[] = [], prepareAs?: string): Promise<T[]> {
     this.onQuery(text);
@@ -59,6 +64,15 @@ class ClientSql implements Sql {
       throw translate(err);
     }
   }
+}
+
+/**
+ * Streams `data` into `COPY … FROM STDIN` on the current transaction's connection. Errors keep PostgreSQL's
+ * shape (code, where): the caller knows which rows it sent and says which one failed.
+ */
+async function copyInto(client: PoolClient, text: string, data: Buffer | Iterable<Buffer>): Promise<void> {
+  const source = Buffer.isBuffer(data) ? Readable.from([data]) : Readable.from(data);
+  await pipeline(source, client.query(copyFrom(text)));
 }
 
 export class Db implements Sql {
@@ -90,6 +104,19 @@ export class Db implements Sql {
     return (this.current.getStore() ?? new ClientSql(this.pool, this.count)).query<T>(text, params, prepareAs);
   }
 
+  /** Runs `work` outside any surrounding transaction (its statements use their own connections). */
+  detached<T>(work: () => Promise<T>): Promise<T> {
+    return this.current.exit(work);
+  }
+
+  /** COPY … FROM STDIN inside the surrounding transaction (there must be one: COPY needs its connection). */
+  async copyIn(text: string, data: Buffer | Iterable<Buffer>): Promise<void> {
+    const tx = this.current.getStore();
+    if (!tx?.connection) throw new Error('Db.copyIn runs inside Db.transaction only');
+    this.count(text);
+    await copyInto(tx.connection, text, data);
+  }
+
   /**
    * Runs `work` in one transaction; commits when it resolves, rolls back when it throws. Called inside
    * another transaction (same async call chain), it becomes a savepoint of that one: its failure undoes only
@@ -103,7 +130,7 @@ export class Db implements Sql {
     let broken = false;
     try {
       await client.query('BEGIN');
-      const tx = new ClientSql(client, this.count);
+      const tx = new ClientSql(client, this.count, client);
       const result = await this.current.run(tx, () => work(tx));
       await client.query('COMMIT');
       return result;

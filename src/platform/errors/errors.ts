@@ -43,6 +43,11 @@ export class ForbiddenError extends PedigreeError {
   readonly code = 'FORBIDDEN' as const;
   readonly httpStatus = 403;
 }
+/** The request body is larger than the route accepts; nothing of it was stored. */
+export class PayloadTooLargeError extends PedigreeError {
+  readonly code = 'BAD_USER_INPUT' as const;
+  readonly httpStatus = 413;
+}
 /** A dependency (the database) is unavailable for now; the same request may succeed later. */
 export class UnavailableError extends PedigreeError {
   readonly code = 'UNAVAILABLE' as const;

@@ -51,3 +51,12 @@ export const JSONObjectScalar = new GraphQLScalarType({
   parseValue: (value) => ensureObject(value),
   parseLiteral: (ast, variables) => ensureObject(literalToValue(ast, variables)),
 });
+
+/** `JSON` scalar: any JSON value, as logged (prediction inputs and outputs). Output only in practice. */
+export const JSONScalar = new GraphQLScalarType({
+  name: 'JSON',
+  description: 'Any JSON value (object, array, string, number, boolean or null).',
+  serialize: (value) => value,
+  parseValue: (value) => value,
+  parseLiteral: (ast, variables) => literalToValue(ast, variables),
+});

@@ -26,7 +26,10 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (host.getType<string>() === 'graphql') return exception;
     const res = host.switchToHttp().getResponse<Response>();
     if (exception instanceof PedigreeError) {
-      return res.status(exception.httpStatus).json({ error: { code: exception.code, message: exception.message } });
+      // A refused body may still be arriving: close the connection rather than read the rest of it.
+      if (exception.httpStatus === 413) res.setHeader('Connection', 'close');
+      const details = exception.details ? { details: exception.details } : {};
+      return res.status(exception.httpStatus).json({ error: { code: exception.code, message: exception.message, ...details } });
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

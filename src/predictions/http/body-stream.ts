@@ -1,0 +1,51 @@
+/**
+ * A request body as an async iterable of chunks, refused with 413 as soon as it passes `limit` bytes (or
+ * declares more in Content-Length): a 2 GB upload costs the service nothing beyond the limit.
+ */
+import type { Request } from 'express';
+import { PayloadTooLargeError } from '../../platform/errors/errors';
+
+export function limitedBody(req: Request, limit: number, what: string): AsyncIterable<Uint8Array> {
+  const declared = Number(req.headers['content-length']);
+  const refuse = () =>
+    new PayloadTooLargeError(`The ${what} body is larger than ${limit} bytes (PEDIGREE_PREDICTIONS_MAX_BODY_BYTES); nothing was stored. Split it into several requests.`);
+  if (Number.isFinite(declared) && declared > limit) throw refuse();
+  return {
+    async *[Symbol.asyncIterator]() {
+      let seen = 0;
+      for await (const chunk of req as AsyncIterable<Buffer>) {
+        seen += chunk.length;
+        if (seen > limit) {
+          req.pause();
+          throw refuse();
+        }
+        yield chunk;
+      }
+    },
+  };
+}
+
+/** Splits a byte stream into text lines (UTF-8), grouped in arrays of up to `size` lines with their first line number. */
+export async function* lineGroups(body: AsyncIterable<Uint8Array>, size: number): AsyncIterable<{ first: number; text: string }> {
+  const decoder = new TextDecoder('utf-8', { fatal: false });
+  let rest = '';
+  let lines: string[] = [];
+  let first = 1;
+  let next = 1;
+  for await (const chunk of body) {
+    const parts = (rest + decoder.decode(chunk, { stream: true })).split('\n');
+    rest = parts.pop()!;
+    for (const line of parts) {
+      lines.push(line);
+      next++;
+      if (lines.length === size) {
+        yield { first, text: lines.join('\n') };
+        lines = [];
+        first = next;
+      }
+    }
+  }
+  rest += decoder.decode();
+  if (rest) lines.push(rest);
+  if (lines.length) yield { first, text: lines.join('\n') };
+}
