@@ -5,6 +5,7 @@ import { request } from 'node:http';
 import { Int32, Table, tableToIPC, Utf8, vectorFromArray } from 'apache-arrow';
 import { ADMIN_KEY, codeOf, issueKey, startTestApp, TestApp } from './support/harness';
 import { count } from './support/catalog';
+import { PredictionPartitions } from '../src/predictions/ingest/partitions';
 import { ARROW, arrowBody, arrowTable, artifactRoot, DAY, HOUR, jsonLines, NDJSON, Row, Served, servedScenario, uuidv7 } from './support/predictions';
 
 let app: TestApp;
@@ -255,5 +256,41 @@ describe('prediction lookups', () => {
     assert.equal(codeOf(missing), 'NOT_FOUND');
     const tooLong = await app.gql(`query($id: String!) { prediction(id: $id) { id } }`, { id: 'x'.repeat(500) });
     assert.equal(codeOf(tooLong), 'BAD_USER_INPUT');
+  });
+});
+
+describe('daily partitions', () => {
+  const partitions = async () =>
+    (await app.db.query<{ name: string }>(
+      `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'prediction'::regclass ORDER BY 1`,
+    )).map((r) => r.name);
+  const name = (ms: number) => `prediction_p${new Date(ms).toISOString().slice(0, 10).replace(/-/g, '')}`;
+
+  it('exist ahead of time, are created on demand for back-filled days, and are dropped whole after retention', async () => {
+    const names = await partitions();
+    for (let d = 0; d <= 3; d++) assert.ok(names.includes(name(Date.now() + d * DAY)), `partition for today + ${d} exists: ${names}`);
+    // a back-fill 50 days ago lands in a partition created for it
+    const dep = (await app.ok(`mutation { registerDeployment(input: { name: "backfill-api" }) { urn } }`)).registerDeployment.urn;
+    await app.ok(`mutation($i: ReviseDeploymentInput!) { reviseDeployment(input: $i) { urn } }`, {
+      i: { deploymentUrn: dep, traffic: [{ modelVersionUrn: s.v1, trafficShare: 1 }], validFrom: new Date(Date.now() - 60 * DAY).toISOString() },
+    });
+    const old = Date.now() - 50 * DAY;
+    const backfill = rows(3, old, { deployment: dep });
+    assert.equal((await app.post('/api/v1/predictions', arrowBody(backfill), ADMIN_KEY, ARROW)).status, 200);
+    assert.ok((await partitions()).includes(name(old)));
+
+    // 45 days later (retention 90 days) that partition is past retention: dropped whole, counts kept
+    const later = new PredictionPartitions(app.db, 90, 3, () => Date.now() + 45 * DAY);
+    const countedBefore = await counted();
+    const { dropped, created } = await later.maintain();
+    assert.ok(dropped.includes(name(old)), JSON.stringify(dropped));
+    assert.ok(created.includes(name(Date.now() + 48 * DAY)));
+    assert.ok(!(await partitions()).includes(name(old)));
+    const gone = await app.gql(`query($id: String!) { prediction(id: $id) { id } }`, { id: backfill[0].predictionId });
+    assert.equal(codeOf(gone), 'NOT_FOUND');
+    assert.match(gone.errors![0].message, /older than the retention period/);
+    assert.equal(await counted(), countedBefore, 'the rollup outlives the rows');
+    // recent rows are untouched
+    assert.ok((await stored()) > 0);
   });
 });
