@@ -19,6 +19,8 @@ export interface BenchApp {
   /** The service's database, for loading data and raw-SQL comparisons. */
   databaseUrl: string;
   gql(query: string, variables?: Record<string, unknown>): Promise<any>;
+  /** The last lines the service printed (its log), for failures. */
+  output(): string;
   close(): Promise<void>;
 }
 
@@ -74,6 +76,7 @@ export async function startBenchApp(env: Record<string, string> = {}): Promise<B
       if (body.errors) throw new Error(JSON.stringify(body.errors).slice(0, 500));
       return body.data;
     },
+    output: () => service.output(),
     async close() {
       await service.stop();
       await db.cleanup();

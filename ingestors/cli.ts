@@ -2,6 +2,7 @@
  * `pedigree-ingest`: command-line connectors that feed Pedigree through its public API.
  *
  *   npx pedigree-ingest openlineage <file.jsonl|dir>... --url http://localhost:4000 --api-key $KEY
+ *   npx pedigree-ingest onnx <model.onnx> --model <name|urn> --url http://localhost:4000 --api-key $KEY
  *
  * Prints a progress bar (on a terminal) and a summary; exits 0 when every event was applied (or was a
  * duplicate), 1 when anything was dead-lettered or failed, 2 on a usage error.
@@ -11,6 +12,7 @@ import { SingleBar } from 'cli-progress';
 import { statSync } from 'node:fs';
 import { eventFiles, replayFiles } from './openlineage/replay';
 import { SendTotals } from './shared/http-sender';
+import { OnnxIngestError, registerOnnx } from './onnx/register';
 
 function positive(name: string, max: number) {
   return (value: string): number => {
@@ -63,6 +65,40 @@ export function program(): Command {
         process.exitCode = totals.deadLettered || totals.failedBatches ? 1 : 0;
       } catch (err) {
         bar?.stop();
+        throw err;
+      }
+    });
+  cli
+    .command('onnx')
+    .description('Register a model version from an .onnx file: hash, size, opset, producer, input/output signature, artifact URI.')
+    .argument('<file>', 'the .onnx file')
+    .requiredOption('--model <name|urn>', 'the model (registered if a new name)')
+    .option('--url <url>', 'Pedigree base URL', process.env.PEDIGREE_URL ?? 'http://localhost:4000')
+    .option('--api-key <key>', 'API key with write access (default: $PEDIGREE_API_KEY)', process.env.PEDIGREE_API_KEY)
+    .option('--artifact-uri <uri>', 'where the artifact lives (default: file:// URI of <file>)')
+    .option('--trained-by-run <urn>', 'the training run that produced it')
+    .option('--feature-names <names>', 'comma-separated names of the input features, in order (for explanations)')
+    .action(async (file: string, opts: { model: string; url: string; apiKey?: string; artifactUri?: string; trainedByRun?: string; featureNames?: string }) => {
+      if (!opts.apiKey) throw new InvalidArgumentError('--api-key (or PEDIGREE_API_KEY) is required.');
+      try {
+        const r = await registerOnnx(file, {
+          ...opts,
+          apiKey: opts.apiKey,
+          trainedByRunUrn: opts.trainedByRun,
+          featureNames: opts.featureNames?.split(',').map((n) => n.trim()).filter(Boolean),
+        });
+        const d = r.description;
+        console.log(`registered ${r.urn} (version ${r.version})`);
+        console.log(`  sha256 ${d.sha256}, ${d.sizeBytes} bytes, IR ${d.info.irVersion}, opsets ${d.info.opsets.map((o) => `${o.domain} ${o.version}`).join(', ')}, producer ${d.info.producerName ?? 'unknown'} ${d.info.producerVersion ?? ''}`.trimEnd());
+        for (const [kind, specs] of [['input', d.inputs], ['output', d.outputs]] as const) {
+          for (const t of specs) console.log(`  ${kind} ${t.name}: ${t.dtype} [${t.shape?.join(', ') ?? '?'}]`);
+        }
+      } catch (err) {
+        if (err instanceof OnnxIngestError) {
+          console.error(`error: ${err.message}`);
+          process.exitCode = 1;
+          return;
+        }
         throw err;
       }
     });

@@ -7,7 +7,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Pool, PoolClient } from 'pg';
+import { Client, type ClientConfig, type Pool, type PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
 import { ConflictError, InvalidInputError, PedigreeError } from '../errors/errors';
@@ -104,9 +104,24 @@ export class Db implements Sql {
     return (this.current.getStore() ?? new ClientSql(this.pool, this.count)).query<T>(text, params, prepareAs);
   }
 
-  /** Runs `work` outside any surrounding transaction (its statements use their own connections). */
-  detached<T>(work: () => Promise<T>): Promise<T> {
-    return this.current.exit(work);
+  /**
+   * Runs `work` in a transaction on a connection of its own, opened for it and outside the pool: for rare
+   * maintenance (partition DDL) that a caller holding pooled connections must never wait on the pool for.
+   */
+  async onOwnConnection<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
+    const client = new Client((this.pool as unknown as { options: ClientConfig }).options);
+    await client.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await this.current.exit(() => work(new ClientSql(client, this.count)));
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw translate(err);
+    } finally {
+      await client.end().catch(() => undefined);
+    }
   }
 
   /** COPY … FROM STDIN inside the surrounding transaction (there must be one: COPY needs its connection). */

@@ -2,10 +2,11 @@
  * Daily partitions of `prediction`: created ahead (PEDIGREE_PREDICTION_PARTITIONS_AHEAD days) by a
  * maintenance pass at start-up and every hour, created on demand for the days a batch needs, and dropped
  * whole once they are older than PEDIGREE_PREDICTION_RETENTION_DAYS. Partition DDL runs in its own short
- * transaction, never inside an ingesting one (creating a partition locks the parent table).
+ * transaction on a connection of its own: never inside an ingesting transaction (whose locks it would hold
+ * until commit), and never waiting for the pool that ingesting requests may have exhausted.
  */
 import type { Logger } from 'pino';
-import { Db } from '../../platform/database/db';
+import { Db, Sql } from '../../platform/database/db';
 import { DAY_MS } from './attribution';
 
 const NAME = /^prediction_p(\d{4})(\d{2})(\d{2})$/;
@@ -39,7 +40,7 @@ export class PredictionPartitions {
   async ensure(days: readonly number[]): Promise<void> {
     const missing = days.filter((d) => !this.known.has(d));
     if (!missing.length) return;
-    const existing = await this.db.detached(() => this.existing());
+    const existing = await this.db.onOwnConnection((sql) => this.existing(sql));
     for (const day of missing) {
       if (!existing.has(day)) await this.create(day);
       this.known.add(day);
@@ -49,7 +50,8 @@ export class PredictionPartitions {
   /** Creates the partitions ahead and drops those past retention; returns what it did. */
   async maintain(log?: Logger): Promise<{ created: string[]; dropped: string[] }> {
     const { firstDay, lastDay } = this.window();
-    const existing = await this.existing();
+    const existing = await this.existing(this.db);
+    for (const day of existing) this.known.add(day);
     const created: string[] = [];
     for (let day = this.today(); day <= lastDay; day++) {
       if (existing.has(day)) continue;
@@ -67,8 +69,8 @@ export class PredictionPartitions {
     return { created, dropped };
   }
 
-  private async existing(): Promise<Set<number>> {
-    const rows = await this.db.query<{ name: string }>(
+  private async existing(sql: Sql): Promise<Set<number>> {
+    const rows = await sql.query<{ name: string }>(
       `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
         WHERE i.inhparent = 'prediction'::regclass`,
     );
@@ -87,8 +89,7 @@ export class PredictionPartitions {
    */
   private async create(day: number): Promise<void> {
     const name = partitionName(day);
-    await this.db.detached(() =>
-      this.db.transaction(async (tx) => {
+    await this.db.onOwnConnection(async (tx) => {
         await tx.query(`SET LOCAL lock_timeout = '5s'`);
         await tx.query(`SELECT pg_advisory_xact_lock(hashtext('pedigree.prediction_partitions'))`);
         const [{ attached }] = await tx.query<{ attached: boolean }>(
@@ -99,19 +100,16 @@ export class PredictionPartitions {
         if (attached) return;
         await tx.query(`CREATE TABLE IF NOT EXISTS ${name} (LIKE prediction INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`);
         await tx.query(`ALTER TABLE prediction ATTACH PARTITION ${name} FOR VALUES FROM ('${isoDay(day)}') TO ('${isoDay(day + 1)}')`);
-      }),
-    );
+    });
   }
 
   private async drop(day: number): Promise<boolean> {
     try {
-      await this.db.detached(() =>
-        this.db.transaction(async (tx) => {
-          // Never queue behind long ingesting transactions (and make new ones queue behind us): retry next pass.
-          await tx.query(`SET LOCAL lock_timeout = '2s'`);
-          await tx.query(`DROP TABLE IF EXISTS ${partitionName(day)}`);
-        }),
-      );
+      await this.db.onOwnConnection(async (tx) => {
+        // Never queue behind long ingesting transactions (and make new ones queue behind us): retry next pass.
+        await tx.query(`SET LOCAL lock_timeout = '2s'`);
+        await tx.query(`DROP TABLE IF EXISTS ${partitionName(day)}`);
+      });
       return true;
     } catch (err) {
       if ((err as { code?: string }).code === '55P03') return false;
