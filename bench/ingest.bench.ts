@@ -39,6 +39,7 @@ async function main(): Promise<void> {
   const bench = await startBenchApp({
     KAFKA_BROKERS: kafka.brokers.join(','),
     KAFKA_TOPICS: kafka.topic('lineage'),
+    KAFKA_PREDICTION_TOPICS: '',
     KAFKA_GROUP_ID: 'bench',
     KAFKA_MAX_WAIT_MS: '200',
     DATABASE_POOL_SIZE: '4',

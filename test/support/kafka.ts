@@ -79,10 +79,11 @@ export async function startKafka(topics: Record<string, number>): Promise<TestKa
 }
 
 /** Environment that points a Pedigree instance at the test broker, with test-friendly group timers. */
-export function kafkaEnv(k: TestKafka, topics: string[], groupId: string): Record<string, string> {
+export function kafkaEnv(k: TestKafka, topics: string[], groupId: string, predictionTopics: string[] = []): Record<string, string> {
   return {
     KAFKA_BROKERS: k.brokers.join(','),
     KAFKA_TOPICS: topics.map((t) => k.topic(t)).join(','),
+    KAFKA_PREDICTION_TOPICS: predictionTopics.map((t) => k.topic(t)).join(','),
     KAFKA_GROUP_ID: groupId,
     KAFKA_SESSION_TIMEOUT_MS: '6000',
     KAFKA_MAX_WAIT_MS: '500',

@@ -16,8 +16,12 @@ import { CONFIG, PedigreeConfig } from '../../platform/config/config';
 import { isTransient } from '../../platform/database/transient';
 import { ROOT_LOGGER } from '../../platform/logging/logger';
 import { MetricsService } from '../../platform/metrics/metrics';
+import { Db } from '../../platform/database/db';
+import { PedigreeError } from '../../platform/errors/errors';
+import { PredictionIngestService } from '../../predictions/ingest/prediction-ingest.service';
 import { IngestionService } from '../ingestion.service';
 import { RawEvent } from '../ingestion.types';
+import { NewDeadLetter } from '../dead-letters.repository';
 
 /** Fetch bounds: what one fetch may hold in memory, in all and per partition. */
 export const KAFKA_MAX_BYTES = 16 * 1024 * 1024;
@@ -39,6 +43,8 @@ export class KafkaIngestion implements OnApplicationBootstrap, OnApplicationShut
   constructor(
     @Inject(CONFIG) private readonly config: PedigreeConfig,
     private readonly ingestion: IngestionService,
+    private readonly predictions: PredictionIngestService,
+    private readonly db: Db,
     metrics: MetricsService,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {
@@ -96,7 +102,7 @@ export class KafkaIngestion implements OnApplicationBootstrap, OnApplicationShut
     // While the group rebalances this replica holds nothing; the gauge says so until the next assignment.
     this.consumer.on(this.consumer.events.REBALANCING, () => this.assigned.reset());
     // Start in the background: the service serves HTTP while Kafka is unreachable, and catches up later.
-    void this.start(k.topics, log);
+    void this.start([...k.topics, ...k.predictionTopics], log);
   }
 
   private async start(topics: string[], log: Logger): Promise<void> {
@@ -154,9 +160,11 @@ export class KafkaIngestion implements OnApplicationBootstrap, OnApplicationShut
     active: () => boolean,
   ): Promise<boolean> {
     const events: RawEvent[] = messages.map((m) => ({ body: m.value ?? Buffer.alloc(0), origin: { source: 'kafka', topic, partition, offset: m.offset } }));
+    const predictions = this.config.kafka!.predictionTopics.includes(topic);
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.ingestion.ingest(events);
+        if (predictions) await this.applyPredictions(events);
+        else await this.ingestion.ingest(events);
         return true;
       } catch (err) {
         this.retries.inc({ topic });
@@ -172,6 +180,33 @@ export class KafkaIngestion implements OnApplicationBootstrap, OnApplicationShut
         }
       }
     }
+  }
+
+  /**
+   * Prediction messages of one chunk in one transaction, each in its own savepoint: a message that cannot be
+   * stored (bad Arrow, an unknown deployment, …) is dead-lettered with its reason and the rest is stored.
+   * Database failures propagate, and the whole chunk is retried.
+   */
+  private async applyPredictions(events: RawEvent[]): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const letters: NewDeadLetter[] = [];
+      for (const e of events) {
+        const value = e.body as Buffer;
+        try {
+          await this.predictions.ingestMessage(value, e.origin.source === 'kafka' ? e.origin.topic : 'kafka');
+        } catch (err) {
+          if (!(err instanceof PedigreeError) || isTransient(err)) throw err;
+          const arrow = value.length >= 4 && value.readUInt32BE(0) === 0xffffffff;
+          letters.push({
+            origin: e.origin,
+            payload: arrow ? `arrow-ipc-base64:${value.toString('base64')}` : value.toString('utf8'),
+            error: `Prediction message not stored: ${err.message}`,
+            urns: [],
+          });
+        }
+      }
+      await this.ingestion.deadLetters.insert(tx, letters);
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {

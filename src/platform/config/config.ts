@@ -107,7 +107,9 @@ export class ConfigError extends Error {}
 
 /** Parses an environment (process.env by default) into a config, or throws one error listing every problem. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): PedigreeConfig {
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  // An empty variable means "unset" — except where empty is a meaningful value of its own.
+  const emptyAllowed = new Set(['KAFKA_PREDICTION_TOPICS']);
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([k, v]) => v !== undefined && (v !== '' || emptyAllowed.has(k))));
   const parsed = schema.safeParse(cleaned);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);

@@ -17,6 +17,7 @@ import { MetricsService } from '../../platform/metrics/metrics';
 import { attribute } from './attribution';
 import { PredictionColumns } from './columns';
 import { encodeCopy } from './copy-encoder';
+import { batchesOfMessage } from './message-decoder';
 import { PredictionPartitions } from './partitions';
 import { PredictionWriter, WriteResult } from './prediction-writer';
 
@@ -114,6 +115,11 @@ export class PredictionIngestService implements OnApplicationBootstrap, OnModule
     this.records.inc({ source, outcome: 'inserted' }, result.inserted);
     this.records.inc({ source, outcome: 'duplicate' }, result.duplicates);
     return result;
+  }
+
+  /** Stores one Kafka message (an Arrow IPC stream or JSON lines) in one transaction — a savepoint when nested. */
+  ingestMessage(value: Uint8Array, source: string): Promise<PredictionIngestResult> {
+    return this.ingest(batchesOfMessage(value), source);
   }
 
   /** Looks up deployments and model versions a batch names that this request has not seen yet. */
