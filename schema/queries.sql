@@ -20,7 +20,7 @@ INSERT INTO dataset_version (id, dataset_id, version, content_hash, location_uri
 
 INSERT INTO dead_letter (source, topic, kafka_partition, kafka_offset, event_key, payload, payload_truncated, error, urns) SELECT source, topic, kafka_partition, kafka_offset, event_key, payload, payload_truncated, error, urns FROM jsonb_to_recordset($1::jsonb) AS x(source text, topic text, kafka_partition int, kafka_offset bigint, event_key text, payload text, payload_truncated boolean, error text, urns text[]) RETURNING id::text AS "id";
 
-INSERT INTO deployment AS d (id, environment) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET environment = COALESCE(EXCLUDED.environment, d.environment);
+INSERT INTO deployment AS d (id, environment, prediction_payloads) VALUES ($1, $2, COALESCE($3, 'store')) ON CONFLICT (id) DO UPDATE SET environment = COALESCE(EXCLUDED.environment, d.environment), prediction_payloads = COALESCE($3, d.prediction_payloads);
 
 INSERT INTO deployment_revision (deployment_id, model_version_id, traffic_share, valid_from) SELECT $1, mv, share, $4 FROM unnest($2::bigint[], $3::numeric[]) AS x(mv, share);
 
@@ -55,6 +55,8 @@ SAVEPOINT pedigree_sp_2;
 SELECT * FROM ( SELECT r.id::text AS "id", r.deployment_id::text AS "deploymentId", r.model_version_id::text AS "modelVersionId", r.traffic_share::float8 AS "trafficShare", r.valid_from AS "validFrom", r.valid_to AS "validTo", r.recorded_at AS "recordedAt", r.id AS seq, row_number() OVER (PARTITION BY r.deployment_id ORDER BY r.valid_from DESC, r.id DESC) AS rn FROM deployment_revision r WHERE r.deployment_id = ANY($1::bigint[])) x WHERE rn <= $2 ORDER BY "validFrom", seq;
 
 SELECT 1 FROM model WHERE id = $1 FOR UPDATE;
+
+SELECT COALESCE((SELECT sum(c.n) FROM prediction_count c WHERE c.deployment_id = w.d AND c.model_version_id = w.mv AND c.minute >= w.f AND (w.t IS NULL OR c.minute < w.t)), 0)::float8 AS n FROM unnest($1::bigint[], $2::bigint[], $3::timestamptz[], $4::timestamptz[]) WITH ORDINALITY AS w(d, mv, f, t, k) ORDER BY k;
 
 SELECT DISTINCT ON (n.parent_id) n.parent_id::text AS "parentId", n.id::text AS "id" FROM node n WHERE n.parent_id = ANY($1::bigint[]) ORDER BY n.parent_id, n.id DESC;
 
@@ -124,7 +126,7 @@ SELECT t.id::text AS "id", t.dataset_id::text AS "datasetId", t.version, t.conte
 
 SELECT t.id::text AS "id", t.entities, t.source_dataset_id::text AS "sourceDatasetId" FROM feature_view t WHERE t.id = ANY($1::bigint[]);
 
-SELECT t.id::text AS "id", t.environment FROM deployment t WHERE t.id = ANY($1::bigint[]);
+SELECT t.id::text AS "id", t.environment, t.prediction_payloads AS "predictionPayloads" FROM deployment t WHERE t.id = ANY($1::bigint[]);
 
 SELECT t.id::text AS "id", t.latest_version AS "latestVersionNumber" FROM model t WHERE t.id = ANY($1::bigint[]);
 

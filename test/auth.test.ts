@@ -131,6 +131,8 @@ describe('authentication', () => {
 });
 
 const ADMIN_ONLY = new Set(['principals', 'deadLetters']);
+/** Queries that expose data (prediction inputs), not only metadata: `readData`, which readers do not hold. */
+const READ_DATA = new Set(['replayPrediction', 'explainPrediction']);
 
 describe('authorization by role', () => {
   it('a reader may run every query but no mutation', async () => {
@@ -142,8 +144,9 @@ describe('authorization by role', () => {
     for (const field of rootFields('query')) {
       const { query, variables } = operationFor('query', field);
       const code = codeOf(await app.gql(query, variables, readerKey));
-      // Sample arguments may name nothing (NOT_FOUND) — but access itself is granted, except admin-only queries.
-      if (ADMIN_ONLY.has(field.name)) assert.equal(code, 'FORBIDDEN', field.name);
+      // Sample arguments may name nothing (NOT_FOUND) — but access itself is granted, except admin-only queries
+      // and those that read data (prediction payloads), which need `readData`.
+      if (ADMIN_ONLY.has(field.name) || READ_DATA.has(field.name)) assert.equal(code, 'FORBIDDEN', field.name);
       else assert.ok(code !== 'FORBIDDEN' && code !== 'UNAUTHENTICATED', `query ${field.name}: ${code}`);
     }
     const d = await app.ok(`{ datasets { edges { cursor } } me { name roles } }`, {}, readerKey);

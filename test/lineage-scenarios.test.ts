@@ -146,7 +146,7 @@ describe('impact', () => {
       { urn: u.mv2, since: T('02-01') });
     assert.deepEqual(mv.impact.deployments, [{
       deployment: { urn: u.dep },
-      windows: [{ modelVersion: { urn: u.mv2 }, trafficShare: 1, from: T('03-01'), to: null, predictionCount: null }],
+      windows: [{ modelVersion: { urn: u.mv2 }, trafficShare: 1, from: T('03-01'), to: null, predictionCount: 0 }],
     }]);
   });
 });

@@ -125,10 +125,13 @@ describe('replayPrediction', () => {
     assert.match(res.errors![0].message, /has no stored input .* cannot be replayed/);
   });
 
-  it('needs readData: a reader sees the prediction but cannot replay or explain it', async () => {
+  it('needs readData: a reader sees the prediction and what served it, but not its payloads, and cannot replay or explain it', async () => {
     const [id] = await log([{ input: [1, 2, 3], output: [[1]] }], s.t.v1Only + 5 * HOUR);
     const reader = await issueKey(app, 'reader-1', ['READER']);
     assert.equal((await app.ok(`query($id: String!) { prediction(id: $id) { id } }`, { id }, reader)).prediction.id, id);
+    const payload = await app.gql(`query($id: String!) { prediction(id: $id) { id modelVersion { urn } input } }`, { id }, reader);
+    assert.equal(codeOf(payload), 'FORBIDDEN');
+    assert.deepEqual(payload.errors![0].path, ['prediction', 'input']);
     assert.equal(codeOf(await app.gql(REPLAY, { id }, reader)), 'FORBIDDEN');
     assert.equal(codeOf(await app.gql(`query($id: String!) { explainPrediction(id: $id) { method } }`, { id }, reader)), 'FORBIDDEN');
   });

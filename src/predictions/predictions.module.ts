@@ -5,6 +5,7 @@
  * exported services; gives the catalog's impact analysis its prediction counts through PredictionCounterHook.
  */
 import { Module } from '@nestjs/common';
+import { AccessModule } from '../access/access.module';
 import { CatalogModule } from '../catalog/catalog.module';
 import { LineageModule } from '../lineage/lineage.module';
 import { MetricsModule } from '../platform/metrics/metrics';
@@ -17,7 +18,7 @@ import { PredictionReplayResolver, PredictionsResolver, PredictionStatsRowResolv
 export const PREDICTION_RESOLVERS = [PredictionsResolver, PredictionStatsRowResolver, PredictionReplayResolver];
 
 @Module({
-  imports: [CatalogModule, LineageModule, MetricsModule],
+  imports: [AccessModule, CatalogModule, LineageModule, MetricsModule],
   providers: [PredictionIngestService, PredictionQueryService, ReplayService, ...PREDICTION_RESOLVERS],
   controllers: [PredictionsController],
   exports: [PredictionIngestService],

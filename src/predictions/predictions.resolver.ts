@@ -1,4 +1,6 @@
 import { Args, Context, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { AccessService } from '../access/access.service';
+import type { AuthenticatedRequest } from '../access/auth.guard';
 import { Deployment } from '../catalog/deployments/deployment.types';
 import { CatalogReader } from '../catalog/nodes/catalog.reader';
 import { Entity } from '../catalog/nodes/node.repository';
@@ -24,7 +26,14 @@ export class PredictionsResolver {
     private readonly replayer: ReplayService,
     private readonly reader: CatalogReader,
     private readonly lineageService: LineageService,
+    private readonly access: AccessService,
   ) {}
+
+  /** Payloads are data, not metadata: reading them needs `readData` (metadata fields need only `read`). */
+  private payload(ctx: RequestContext, text: string | null): unknown {
+    this.access.authorize((ctx.req as AuthenticatedRequest).caller!, 'readData', 'Catalog');
+    return parse(text);
+  }
 
   @Query(() => Prediction, { description: 'One logged prediction by id, with what served it and that model version’s lineage.' })
   @Authorize('read', 'Catalog')
@@ -68,14 +77,14 @@ export class PredictionsResolver {
     return this.reader.loaders(ctx).entity.load(p.modelVersionId);
   }
 
-  @ResolveField(() => JSONScalar, { nullable: true, description: 'The logged input; null when the deployment keeps only hashes.' })
-  input(@Parent() p: PredictionRecord): unknown {
-    return parse(p.inputText);
+  @ResolveField(() => JSONScalar, { nullable: true, description: 'The logged input (needs readData); null when the deployment keeps only hashes.' })
+  input(@Parent() p: PredictionRecord, @Context() ctx: RequestContext): unknown {
+    return this.payload(ctx, p.inputText);
   }
 
-  @ResolveField(() => JSONScalar, { nullable: true })
-  output(@Parent() p: PredictionRecord): unknown {
-    return parse(p.outputText);
+  @ResolveField(() => JSONScalar, { nullable: true, description: 'The logged output (needs readData).' })
+  output(@Parent() p: PredictionRecord, @Context() ctx: RequestContext): unknown {
+    return this.payload(ctx, p.outputText);
   }
 
   @ResolveField(() => String, { nullable: true, description: 'sha256 of the input JSON: as sent, computed for hash-only deployments.' })
@@ -88,9 +97,9 @@ export class PredictionsResolver {
     return p.outputSha256;
   }
 
-  @ResolveField(() => JSONScalar, { nullable: true })
-  metadata(@Parent() p: PredictionRecord): unknown {
-    return parse(p.metadataText);
+  @ResolveField(() => JSONScalar, { nullable: true, description: 'Request metadata as logged (needs readData).' })
+  metadata(@Parent() p: PredictionRecord, @Context() ctx: RequestContext): unknown {
+    return this.payload(ctx, p.metadataText);
   }
 
   @ResolveField(() => LineageGraph, { description: 'Lineage of the serving model version: training runs, data versions, features, code.' })
