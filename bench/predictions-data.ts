@@ -6,17 +6,9 @@
  */
 import { Data, Dictionary, Float32, Int32, makeData, makeVector, RecordBatch, Schema, Field, TimestampMillisecond, Utf8, Struct, tableToIPC, Table } from 'apache-arrow';
 
-const HEX = new TextEncoder().encode('0123456789abcdef');
+import { rng } from '../test/support/random';
 
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const HEX = new TextEncoder().encode('0123456789abcdef');
 
 function utf8Data(pool: Uint8Array[], pick: (i: number) => number, n: number): Data<Utf8> {
   const offsets = new Int32Array(n + 1);
@@ -49,14 +41,14 @@ export interface GeneratedBatch {
 }
 
 const encoder = new TextEncoder();
-const random0 = mulberry32(7);
+const random0 = rng(7);
 const INPUTS = Array.from({ length: 1000 }, () =>
   encoder.encode(JSON.stringify(Array.from({ length: 4 }, () => Math.round(random0() * 1e4) / 100))),
 );
 const OUTPUTS = Array.from({ length: 1000 }, () => encoder.encode(JSON.stringify([[Math.round(random0() * 1e4) / 1e4]])));
 
 export function generateBatch(o: BatchOptions): GeneratedBatch {
-  const random = mulberry32(o.seed);
+  const random = rng(o.seed);
   const n = o.size;
   // ids: 36 ASCII bytes each
   const idBytes = new Uint8Array(n * 36);

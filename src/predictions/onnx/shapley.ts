@@ -4,6 +4,8 @@
  * Sampled: for each random permutation, features are switched from baseline to x one by one and each
  * feature is credited with the change it causes; averaged over permutations.
  */
+import { rng } from '../../platform/random';
+
 export type ValueFunction = (rows: Float64Array, count: number) => Promise<Float64Array>;
 
 export interface ShapleyResult {
@@ -35,7 +37,7 @@ export async function exactShapley(value: ValueFunction, x: number[], baseline: 
 
 export async function sampledShapley(value: ValueFunction, x: number[], baseline: number[], permutations: number, seed: string): Promise<ShapleyResult> {
   const f = x.length;
-  const random = mulberry32(hash(seed));
+  const random = rng(hash(seed));
   const orders: number[][] = [];
   const rows = new Float64Array(permutations * (f + 1) * f);
   for (let p = 0; p < permutations; p++) {
@@ -69,14 +71,4 @@ function hash(s: string): number {
   let h = 2166136261;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
   return h >>> 0;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
