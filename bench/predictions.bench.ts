@@ -39,14 +39,27 @@ function generate(total: number, ids: 'v7' | 'v4', deployment: string, seed: num
   );
 }
 
+/**
+ * POSTs one batch. A connection the server closed as idle (keep-alive timeout) while the client reused it
+ * fails before any answer; the request is sent again — safe, since a re-sent batch is a no-op.
+ */
 async function post(bench: BenchApp, body: Uint8Array): Promise<void> {
-  const res = await fetch(`${bench.url}/api/v1/predictions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/vnd.apache.arrow.stream', authorization: `Bearer ${BENCH_KEY}` },
-    body: body as Uint8Array<ArrayBuffer>,
-  });
-  const text = await res.text();
-  if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${text.slice(0, 300)}`);
+  for (let attempt = 1; ; attempt++) {
+    let res: Response;
+    try {
+      res = await fetch(`${bench.url}/api/v1/predictions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/vnd.apache.arrow.stream', authorization: `Bearer ${BENCH_KEY}` },
+        body: body as Uint8Array<ArrayBuffer>,
+      });
+    } catch (err) {
+      if (attempt < 3) continue;
+      throw err;
+    }
+    const text = await res.text();
+    if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${text.slice(0, 300)}`);
+    return;
+  }
 }
 
 /** POSTs batches with IN_FLIGHT requests in flight; returns the milliseconds spent. */
@@ -69,7 +82,7 @@ async function lookups(bench: BenchApp, ids: string[]): Promise<{ p50: number; p
 /** The lookup statement the service runs, timed directly and explained, for the figures in bench/README.md. */
 async function lookupSql(sql: Client, ids: string[]): Promise<{ p50: number; p99: number; plan: string }> {
   const { uuidV7Time } = await import('../src/predictions/prediction-query.service.js');
-  const text = `SELECT id, ts, deployment_id, model_version_id, input::text, output::text, latency_ms FROM prediction WHERE id = $1 AND day = ANY($2::date[])`;
+  const text = `SELECT COALESCE(id, uid::text) AS id, ts, deployment_id, model_version_id, input::text, output::text, latency_ms FROM prediction WHERE uid = $1 AND day = ANY($2::date[])`;
   const days = (id: string) => {
     const d = Math.floor(uuidV7Time(id)! / DAY_MS);
     return [d - 1, d, d + 1].map((x) => new Date(x * DAY_MS).toISOString().slice(0, 10));
@@ -80,7 +93,7 @@ async function lookupSql(sql: Client, ids: string[]): Promise<{ p50: number; p99
     return sql.query({ name: 'lookup', text, values: [id, days(id)] });
   });
   const plan = await sql.query(`EXPLAIN (ANALYZE, COSTS OFF) EXECUTE lookup_explain('${ids[0]}', '{${days(ids[0]).join(',')}}')`).catch(async () => {
-    await sql.query(`PREPARE lookup_explain(text, date[]) AS ${text}`);
+    await sql.query(`PREPARE lookup_explain(uuid, date[]) AS ${text}`);
     for (let i = 0; i < 6; i++) await sql.query(`EXECUTE lookup_explain('${ids[i % ids.length]}', '{${days(ids[i % ids.length]).join(',')}}')`);
     return sql.query(`EXPLAIN (ANALYZE, COSTS OFF) EXECUTE lookup_explain('${ids[0]}', '{${days(ids[0]).join(',')}}')`);
   });
@@ -88,7 +101,7 @@ async function lookupSql(sql: Client, ids: string[]): Promise<{ p50: number; p99
 }
 
 async function rawTable(sql: Client): Promise<void> {
-  await sql.query(`CREATE TABLE prediction_raw (LIKE prediction INCLUDING DEFAULTS INCLUDING CONSTRAINTS, PRIMARY KEY (id, day)) PARTITION BY RANGE (day)`);
+  await sql.query(`CREATE TABLE prediction_raw (LIKE prediction INCLUDING DEFAULTS INCLUDING CONSTRAINTS, PRIMARY KEY (uid, day)) PARTITION BY RANGE (day)`);
   const today = Math.floor(Date.now() / DAY_MS);
   for (let d = today - SPAN_DAYS - 1; d <= today + 1; d++) {
     const iso = (x: number) => new Date(x * DAY_MS).toISOString().slice(0, 10);

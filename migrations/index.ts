@@ -3,5 +3,6 @@ import { Foundation1763884800000 } from './1763884800000-foundation';
 import { LineageTraversal1763971200000 } from './1763971200000-lineage-traversal';
 import { Ingestion1764057600000 } from './1764057600000-ingestion';
 import { Predictions1764144000000 } from './1764144000000-predictions';
+import { PredictionUuidKey1764230400000 } from './1764230400000-prediction-uuid-key';
 
-export const MIGRATIONS = [Foundation1763884800000, LineageTraversal1763971200000, Ingestion1764057600000, Predictions1764144000000];
+export const MIGRATIONS = [Foundation1763884800000, LineageTraversal1763971200000, Ingestion1764057600000, Predictions1764144000000, PredictionUuidKey1764230400000];

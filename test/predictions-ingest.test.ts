@@ -244,13 +244,20 @@ describe('POST /api/v1/predictions refuses bad input, stores none of it, and sta
 });
 
 describe('prediction lookups', () => {
-  it('finds UUIDv7 and other ids, and says NOT_FOUND clearly', async () => {
+  it('finds UUIDv7, UUID-form and other ids, and says NOT_FOUND clearly', async () => {
     const plain = rows(1, s.t.v2Only + 8 * HOUR, { predictionId: 'order-12345/line-7' });
     const skewed = rows(1, s.t.v2Only + 8 * HOUR, { predictionId: uuidv7(Date.now() - 20 * DAY) }); // id time far from the timestamp
     await app.post('/api/v1/predictions', arrowBody([...plain, ...skewed], { dictionary: true }), ADMIN_KEY, ARROW);
     for (const r of [plain[0], skewed[0]]) {
       const d = await app.ok(`query($id: String!) { prediction(id: $id) { id modelVersion { urn } } }`, { id: r.predictionId });
       assert.deepEqual(d.prediction, { id: r.predictionId, modelVersion: { urn: s.v2 } });
+    }
+    // UUID ids are case-insensitive and come back in canonical (lowercase) form
+    const upper = rows(1, s.t.v2Only + 9 * HOUR, { predictionId: uuidv7(s.t.v2Only).toUpperCase() });
+    assert.equal((await app.post('/api/v1/predictions', arrowBody(upper), ADMIN_KEY, ARROW)).status, 200);
+    for (const id of [upper[0].predictionId, upper[0].predictionId.toLowerCase()]) {
+      const d = await app.ok(`query($id: String!) { prediction(id: $id) { id } }`, { id });
+      assert.equal(d.prediction.id, upper[0].predictionId.toLowerCase());
     }
     const missing = await app.gql(`{ prediction(id: "${uuidv7(Date.now())}") { id } }`);
     assert.equal(codeOf(missing), 'NOT_FOUND');

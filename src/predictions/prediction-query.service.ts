@@ -1,6 +1,6 @@
 /**
- * Reading predictions: one record by id (partition-pruned when the id is a UUIDv7, whose first 48 bits are
- * its creation time), counts per model version per time bucket, and the impact hook's counts per serving
+ * Reading predictions: one record by id (its uid, see prediction-uid.ts; partition-pruned when the id is a
+ * UUIDv7, whose first 48 bits are its creation time), counts per model version per time bucket, and the impact hook's counts per serving
  * window — both from the `prediction_count` rollup, never from the rows.
  */
 import { Injectable, OnModuleInit } from '@nestjs/common';
@@ -9,6 +9,7 @@ import { PredictionCounterHook, ServingWindowRef } from '../catalog/impact/predi
 import { Db } from '../platform/database/db';
 import { InvalidInputError, NotFoundError } from '../platform/errors/errors';
 import { DAY_MS } from './ingest/attribution';
+import { predictionUid } from './ingest/prediction-uid';
 import { PredictionBucket, PredictionRecord, PredictionStatsArgs, PredictionStatsRow } from './prediction.types';
 
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
@@ -19,7 +20,7 @@ export function uuidV7Time(id: string): number | null {
   return parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
 }
 
-const RECORD_SQL = `SELECT id, ts AS "timestamp", deployment_id::text AS "deploymentId", model_version_id::text AS "modelVersionId",
+const RECORD_SQL = `SELECT COALESCE(id, uid::text) AS id, ts AS "timestamp", deployment_id::text AS "deploymentId", model_version_id::text AS "modelVersionId",
   input::text AS "inputText", output::text AS "outputText", encode(input_sha256, 'hex') AS "inputSha256",
   encode(output_sha256, 'hex') AS "outputSha256", latency_ms AS "latencyMs", metadata::text AS "metadataText"
   FROM prediction`;
@@ -47,15 +48,16 @@ export class PredictionQueryService implements OnModuleInit {
 
   async get(id: string): Promise<PredictionRecord> {
     if (id.length === 0 || id.length > 200) throw new InvalidInputError('A prediction id has 1 to 200 characters.');
-    const t = uuidV7Time(id);
+    const uid = predictionUid(id);
+    const t = uuidV7Time(uid);
     let rows: PredictionRecord[] = [];
     if (t !== null) {
       // The record's timestamp is normally within a day of its id's creation time: look there first.
       const day = Math.floor(t / DAY_MS);
       const days = [day - 1, day, day + 1].map((d) => new Date(d * DAY_MS).toISOString().slice(0, 10));
-      rows = await this.db.query<PredictionRecord>(`${RECORD_SQL} WHERE id = $1 AND day = ANY($2::date[])`, [id, days], 'prediction_by_v7_id');
+      rows = await this.db.query<PredictionRecord>(`${RECORD_SQL} WHERE uid = $1 AND day = ANY($2::date[])`, [uid, days], 'prediction_by_v7_id');
     }
-    if (!rows.length) rows = await this.db.query<PredictionRecord>(`${RECORD_SQL} WHERE id = $1 LIMIT 1`, [id], 'prediction_by_id');
+    if (!rows.length) rows = await this.db.query<PredictionRecord>(`${RECORD_SQL} WHERE uid = $1 LIMIT 1`, [uid], 'prediction_by_id');
     if (!rows.length) throw new NotFoundError(`No prediction ${id} (it may be older than the retention period).`);
     return rows[0];
   }
@@ -84,8 +86,8 @@ export class PredictionQueryService implements OnModuleInit {
     const day = new Date(record.timestamp).toISOString().slice(0, 10);
     const rows = await this.db.query<{ input: string }>(
       `SELECT input::text AS input FROM prediction
-        WHERE day = $1::date AND model_version_id = $2 AND id <> $3 AND input IS NOT NULL LIMIT 1000`,
-      [day, record.modelVersionId, record.id],
+        WHERE day = $1::date AND model_version_id = $2 AND uid <> $3 AND input IS NOT NULL LIMIT 1000`,
+      [day, record.modelVersionId, predictionUid(record.id)],
     );
     return rows.map((r) => r.input);
   }

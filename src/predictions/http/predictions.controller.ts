@@ -7,7 +7,9 @@
 import { Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import { RecordBatchReader } from 'apache-arrow';
+import type { Logger } from 'pino';
 import { Authorize } from '../../platform/auth/auth.decorators';
+import { ROOT_LOGGER } from '../../platform/logging/logger';
 import { CONFIG, PedigreeConfig } from '../../platform/config/config';
 import { isTransient } from '../../platform/database/transient';
 import { InvalidInputError, PedigreeError, UnavailableError } from '../../platform/errors/errors';
@@ -58,6 +60,7 @@ export class PredictionsController {
   constructor(
     private readonly ingest: PredictionIngestService,
     @Inject(CONFIG) private readonly config: PedigreeConfig,
+    @Inject(ROOT_LOGGER) private readonly log: Logger,
   ) {}
 
   @Post('predictions')
@@ -77,6 +80,7 @@ export class PredictionsController {
     try {
       return await this.ingest.ingest(batches, 'http');
     } catch (err) {
+      this.log.warn({ err: (err as Error).message, contentType: type }, 'prediction request refused; nothing of it was stored');
       if (isTransient(err)) throw new UnavailableError('The database is unavailable; nothing was stored. Retry later.');
       throw err;
     }

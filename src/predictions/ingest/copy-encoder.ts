@@ -7,10 +7,11 @@ import { createHash } from 'node:crypto';
 import { InvalidInputError } from '../../platform/errors/errors';
 import { Attributed } from './attribution';
 import { isValid, PredictionColumns, TextColumn } from './columns';
+import { writeUid } from './prediction-uid';
 
 export const PREDICTION_COPY_COLUMNS =
-  'id, day, ts, deployment_id, model_version_id, input, output, input_sha256, output_sha256, latency_ms, metadata';
-const FIELDS = 11;
+  'uid, id, day, ts, deployment_id, model_version_id, input, output, input_sha256, output_sha256, latency_ms, metadata';
+const FIELDS = 12;
 
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 /** Days and microseconds between the Unix epoch and PostgreSQL's (2000-01-01). */
@@ -42,7 +43,7 @@ for (let c = 0; c < 6; c++) HEX[97 + c] = HEX[65 + c] = 10 + c;
 export function encodeCopy(cols: PredictionColumns, at: Attributed): EncodedBatch {
   const n = cols.length;
   const size =
-    SIGNATURE.length + 8 + 2 + n * (2 + FIELDS * 4 + 4 + 8 + 8 + 8 + 32 + 32 + 8) +
+    SIGNATURE.length + 8 + 2 + n * (2 + FIELDS * 4 + 16 + 4 + 8 + 8 + 8 + 32 + 32 + 8) +
     spanBytes(cols.id, n) + spanBytes(cols.input, n) + spanBytes(cols.output, n) + spanBytes(cols.metadata, n);
   const buf = Buffer.allocUnsafe(size);
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -108,7 +109,13 @@ export function encodeCopy(cols: PredictionColumns, at: Attributed): EncodedBatc
     const t = cols.timestampMs[i];
     view.setInt16(pos, FIELDS);
     pos += 2;
-    bytes(cols.id, i);
+    // uid (16 bytes), then id: NULL when the id is in UUID form (the uid says it all)
+    const idStart = cols.id.offsets[cols.id.base + i];
+    view.setInt32(pos, 16);
+    const isUuid = writeUid(cols.id.bytes, idStart, idStart + idLength, buf, pos + 4);
+    pos += 20;
+    if (isUuid) nul();
+    else bytes(cols.id, i);
     view.setInt32(pos, 4);
     view.setInt32(pos + 4, at.day[i] - PG_EPOCH_DAYS);
     pos += 8;

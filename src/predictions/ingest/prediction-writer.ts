@@ -10,21 +10,21 @@ import { ConflictError, InvalidInputError } from '../../platform/errors/errors';
 import { EncodedBatch, PREDICTION_COPY_COLUMNS, RollupRow } from './copy-encoder';
 
 const CONTENT = (t: string) =>
-  `(${t}.ts, ${t}.deployment_id, ${t}.model_version_id, ${t}.input::text, ${t}.output::text, ${t}.input_sha256, ${t}.output_sha256, ${t}.latency_ms, ${t}.metadata::text)`;
+  `(${t}.id, ${t}.ts, ${t}.deployment_id, ${t}.model_version_id, ${t}.input::text, ${t}.output::text, ${t}.input_sha256, ${t}.output_sha256, ${t}.latency_ms, ${t}.metadata::text)`;
 
 const CONFLICTS_SQL = `
-SELECT id FROM (
-  SELECT s.id FROM prediction_stage s GROUP BY s.id, s.day HAVING count(DISTINCT ${CONTENT('s')}) > 1
+SELECT COALESCE(id, uid::text) AS id FROM (
+  SELECT s.uid, min(s.id) AS id FROM prediction_stage s GROUP BY s.uid, s.day HAVING count(DISTINCT ${CONTENT('s')}) > 1
   UNION
-  SELECT s.id FROM prediction_stage s JOIN prediction p ON p.id = s.id AND p.day = s.day
+  SELECT s.uid, s.id FROM prediction_stage s JOIN prediction p ON p.uid = s.uid AND p.day = s.day
    WHERE ${CONTENT('s')} IS DISTINCT FROM ${CONTENT('p')}
-) c ORDER BY id LIMIT 10`;
+) c ORDER BY 1 LIMIT 10`;
 
 const MERGE_SQL = `
 WITH ins AS (
   INSERT INTO prediction (${PREDICTION_COPY_COLUMNS})
-  SELECT DISTINCT ON (id, day) ${PREDICTION_COPY_COLUMNS} FROM prediction_stage ORDER BY id, day
-  ON CONFLICT (id, day) DO NOTHING
+  SELECT DISTINCT ON (uid, day) ${PREDICTION_COPY_COLUMNS} FROM prediction_stage ORDER BY uid, day
+  ON CONFLICT (uid, day) DO NOTHING
   RETURNING deployment_id, model_version_id, ts
 ), counted AS (
   INSERT INTO prediction_count (deployment_id, model_version_id, minute, n)
