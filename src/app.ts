@@ -6,6 +6,7 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { json } from 'express';
+import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { PedigreeConfig } from './platform/config/config';
@@ -20,6 +21,9 @@ export interface RunningApp {
   database: OpenDatabase;
   close(): Promise<void>;
 }
+
+/** How long an idle keep-alive connection stays open. */
+export const KEEP_ALIVE_MS = 65_000;
 
 /** Request bodies above this size are refused with 413 before any parsing. */
 export const MAX_BODY_BYTES = '2mb';
@@ -38,6 +42,11 @@ export async function startPedigree(config: PedigreeConfig, logger: Logger = cre
     app.use('/api/v1', json({ limit: config.ingest.maxBodyBytes }));
     app.useBodyParser('json', { limit: MAX_BODY_BYTES });
     app.disable('x-powered-by');
+    // Keep idle keep-alive connections longer than clients typically do (undici: 4 s, proxies: 60 s): a server
+    // that closes first races a client reusing the socket, and a large ingestion body then fails mid-upload.
+    const server = app.getHttpServer() as Server;
+    server.keepAliveTimeout = KEEP_ALIVE_MS;
+    server.headersTimeout = KEEP_ALIVE_MS + 5_000;
     await app.listen(config.port, config.host);
   } catch (err) {
     if (app) await app.close();
