@@ -110,6 +110,7 @@ export class Db implements Sql {
    */
   async onOwnConnection<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
     const client = new Client((this.pool as unknown as { options: ClientConfig }).options);
+    client.on('error', () => undefined); // reported through the failing statement, never as an uncaught event
     await client.connect();
     try {
       await client.query('BEGIN');
@@ -143,6 +144,12 @@ export class Db implements Sql {
     if (outer) return this.savepoint(outer, work);
     const client = await this.pool.connect();
     let broken = false;
+    // A checked-out client has no listener of the pool's: without this one, a connection the server ends
+    // between two statements (shutdown, network loss) would be an uncaught 'error' that takes the process down.
+    const onError = () => {
+      broken = true;
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const tx = new ClientSql(client, this.count, client);
@@ -155,6 +162,7 @@ export class Db implements Sql {
       });
       throw translate(err);
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   }
