@@ -15,6 +15,7 @@ import { CatalogModule } from './catalog/catalog.module';
 import { LineageModule } from './lineage/lineage.module';
 import { IngestionModule } from './ingestion/ingestion.module';
 import { PredictionsModule } from './predictions/predictions.module';
+import { SearchModule } from './search/search.module';
 import { CONFIG, PedigreeConfig } from './platform/config/config';
 import { Db } from './platform/database/db';
 import { formatGraphQLError } from './platform/graphql/format-error';
@@ -84,6 +85,7 @@ export class AppModule implements NestModule {
         CatalogModule,
         IngestionModule,
         PredictionsModule,
+        SearchModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -16,7 +16,7 @@ let app: TestApp;
 const seen = new Set<string>();
 
 before(async () => {
-  app = await startTestApp({ PEDIGREE_AUTH_CACHE_SECONDS: '0' });
+  app = await startTestApp({ PEDIGREE_AUTH_CACHE_SECONDS: '0', PEDIGREE_SEARCH_INDEXER: 'false' });
   app.db.onStatement = (text) => seen.add(text.replace(/\s+/g, ' ').trim());
 });
 after(async () => app?.close());

@@ -26,6 +26,7 @@ import { DeploymentImpactResolver, ImpactResolver, ServingWindowResolver } from 
 import { ImpactService } from './impact/impact.service';
 import { PredictionCounterHook } from './impact/prediction-counter';
 import { RunBatchService } from './batch/run-batch.service';
+import { SearchDocumentsService } from './search/search-documents.service';
 
 export const CATALOG_RESOLVERS = [
   NodesResolver,
@@ -60,8 +61,9 @@ export const CATALOG_RESOLVERS = [
     ImpactService,
     RunBatchService,
     PredictionCounterHook,
+    SearchDocumentsService,
     ...CATALOG_RESOLVERS,
   ],
-  exports: [CatalogReader, DatasetsService, ModelsService, RunsService, DeploymentsService, FeaturesService, RunBatchService, PredictionCounterHook],
+  exports: [CatalogReader, DatasetsService, ModelsService, RunsService, DeploymentsService, FeaturesService, RunBatchService, PredictionCounterHook, SearchDocumentsService],
 })
 export class CatalogModule {}

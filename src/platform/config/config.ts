@@ -41,6 +41,7 @@ const schema = z.object({
   PEDIGREE_PREDICTION_PARTITIONS_AHEAD: z.coerce.number().int().min(1).max(366).default(3),
   PEDIGREE_PREDICTIONS_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024 * 1024).default(1024 * 1024 * 1024),
   PEDIGREE_ARTIFACT_ROOTS: z.string().default(''),
+  PEDIGREE_SEARCH_INDEXER: boolish.default('true'),
   KAFKA_BROKERS: z
     .string()
     .regex(/^[^\s,]+(,[^\s,]+)*$/, 'a comma-separated list of host:port')
@@ -85,6 +86,8 @@ export interface PedigreeConfig {
     /** Folders `file://` model artifacts may be read from (default: <data dir>/artifacts). */
     artifactRoots: string[];
   };
+  /** Whether this instance drains the search outbox (replicas may all do it; they share the work). */
+  searchIndexer: boolean;
   /** Present when KAFKA_BROKERS is set: the service consumes these topics in one consumer group. */
   kafka?: {
     brokers: string[];
@@ -141,6 +144,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxBodyBytes: c.PEDIGREE_PREDICTIONS_MAX_BODY_BYTES,
       artifactRoots: (c.PEDIGREE_ARTIFACT_ROOTS || join(c.PEDIGREE_DATA_DIR, 'artifacts')).split(',').filter(Boolean).map((r) => resolve(r)),
     },
+    searchIndexer: c.PEDIGREE_SEARCH_INDEXER,
     kafka: c.KAFKA_BROKERS
       ? {
           brokers: c.KAFKA_BROKERS.split(','),

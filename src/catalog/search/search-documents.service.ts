@@ -1,0 +1,81 @@
+/**
+ * What the catalog says about each searchable entity, for the search index: identity, text (name, description,
+ * column names and descriptions of a dataset's latest version, a feature view's features, a run's job, a
+ * code version's repository), ownership facets, the platform of a dataset (its namespace scheme) and a usage
+ * signal (distinct runs that read a dataset in the last 30 days; deployments a model or version serves now).
+ * Dataset versions are indexed as their dataset; a model version also refreshes its model.
+ */
+import { Injectable } from '@nestjs/common';
+import { Db } from '../../platform/database/db';
+
+export interface SearchDocument {
+  nodeId: string;
+  kind: string;
+  urn: string;
+  name: string;
+  description: string | null;
+  columns: string;
+  columnDescriptions: string;
+  detail: string;
+  domain: string | null;
+  ownerTeam: string | null;
+  tags: string[];
+  classifications: string[];
+  platform: string | null;
+  usage: number;
+}
+
+export const SEARCHABLE_KINDS = ['dataset', 'feature_view', 'model', 'model_version', 'run', 'deployment', 'code_version'];
+
+const DOCUMENTS_SQL = `
+WITH ids AS (
+  SELECT DISTINCT x.id FROM node n
+  CROSS JOIN LATERAL (VALUES (CASE WHEN n.kind = 'dataset_version' THEN n.parent_id ELSE n.id END),
+                             (CASE WHEN n.kind = 'model_version' THEN n.parent_id END)) AS x(id)
+   WHERE n.id = ANY($1::bigint[]) AND x.id IS NOT NULL
+)
+SELECT n.id::text AS "nodeId", n.kind, n.urn, n.name, n.description, n.domain, n.owner_team AS "ownerTeam",
+       n.tags, n.classifications,
+       CASE WHEN n.kind = 'dataset' THEN nullif(split_part(d.namespace, '://', 1), '') END AS platform,
+       COALESCE(cols.names, feats.names, '') AS columns,
+       COALESCE(cols.descriptions, feats.descriptions, '') AS "columnDescriptions",
+       concat_ws(' ', r.run_key, n.properties->'openlineage:job'->>'name', cv.repository_url, cv.path, dep.environment) AS detail,
+       COALESCE(du.n, mu.n, 0)::float8 AS usage
+  FROM ids JOIN node n ON n.id = ids.id
+  LEFT JOIN dataset d ON n.kind = 'dataset' AND d.id = n.id
+  LEFT JOIN run r ON n.kind = 'run' AND r.id = n.id
+  LEFT JOIN code_version cv ON n.kind = 'code_version' AND cv.id = n.id
+  LEFT JOIN deployment dep ON n.kind = 'deployment' AND dep.id = n.id
+  LEFT JOIN LATERAL (
+    SELECT string_agg(c->>'name', ' ') AS names, string_agg(c->>'description', ' ') AS descriptions
+      FROM dataset_version dv CROSS JOIN jsonb_array_elements(dv.columns) c
+     WHERE n.kind = 'dataset' AND dv.dataset_id = n.id AND dv.version = d.latest_version) cols ON true
+  LEFT JOIN LATERAL (
+    SELECT string_agg(f.name, ' ') AS names, string_agg(f.description, ' ') AS descriptions
+      FROM feature f WHERE n.kind = 'feature_view' AND f.feature_view_id = n.id) feats ON true
+  LEFT JOIN LATERAL (
+    SELECT count(DISTINCT e.to_node) AS n FROM node v JOIN edge e ON e.from_node = v.id AND e.kind = 'INPUT'
+     WHERE n.kind = 'dataset' AND v.parent_id = n.id AND e.valid_from > now() - interval '30 days') du ON n.kind = 'dataset'
+  LEFT JOIN LATERAL (
+    SELECT count(DISTINCT e.to_node) AS n FROM edge e
+     WHERE e.kind = 'SERVES' AND e.valid_to IS NULL
+       AND (e.from_node = n.id OR e.from_node IN (SELECT v.id FROM node v WHERE v.parent_id = n.id AND n.kind = 'model'))) mu
+    ON n.kind IN ('model', 'model_version')
+ WHERE n.kind = ANY($2::text[])`;
+
+@Injectable()
+export class SearchDocumentsService {
+  constructor(private readonly db: Db) {}
+
+  /** Documents for the entities these node ids belong to (ids of unsearchable kinds yield nothing). */
+  documents(nodeIds: readonly string[]): Promise<SearchDocument[]> {
+    if (!nodeIds.length) return Promise.resolve([]);
+    return this.db.query<SearchDocument>(DOCUMENTS_SQL, [nodeIds, SEARCHABLE_KINDS]);
+  }
+
+  /** Every node id, in pages, for a full reindex. */
+  async nodeIdPage(afterId: string, limit: number): Promise<string[]> {
+    const rows = await this.db.query<{ id: string }>(`SELECT id::text AS id FROM node WHERE id > $1 ORDER BY id LIMIT $2`, [afterId, limit]);
+    return rows.map((r) => r.id);
+  }
+}

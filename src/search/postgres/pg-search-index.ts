@@ -1,0 +1,120 @@
+/**
+ * The PostgreSQL search adapter. Documents live in `search_document`: a weighted tsvector (A: the name's
+ * words, in both the `simple` and `english` configurations; B: column / feature names and tags; C:
+ * descriptions and details, stemmed), the name's words for trigram similarity (typos), facet columns and a
+ * usage signal. A query matches by full text (every word, as a prefix) or by trigram word similarity; ranking
+ * puts exact names first, then name prefixes, then weighted text rank, similarity and usage. Facets are
+ * counted over all matches in the same statement.
+ */
+import { Injectable } from '@nestjs/common';
+import type { SearchDocument } from '../../catalog/search/search-documents.service';
+import { Db, Sql } from '../../platform/database/db';
+import { FacetCount, IndexResult, IndexSuggestion, SearchIndex, SearchRequest } from '../search-index.port';
+
+const APPLY_SQL = `
+INSERT INTO search_document AS s (node_id, kind, urn, name, words, description, column_words, detail, domain, owner_team,
+                                  tags, classifications, platform, usage, tsv, indexed_at)
+SELECT x."nodeId"::bigint, x.kind, x.urn, x.name, search_words(x.name), x.description, search_words(x.columns),
+       search_words(x.detail), x.domain, x."ownerTeam", x.tags, x.classifications, x.platform, x.usage,
+       setweight(to_tsvector('simple', search_words(x.name)), 'A') || setweight(to_tsvector('english', search_words(x.name)), 'A') ||
+       setweight(to_tsvector('simple', search_words(x.columns) || ' ' || array_to_string(x.tags, ' ')), 'B') ||
+       setweight(to_tsvector('english', coalesce(x.description, '') || ' ' || x."columnDescriptions" || ' ' || search_words(x.detail)), 'C'),
+       now()
+  FROM jsonb_to_recordset($1::jsonb) AS x("nodeId" text, kind text, urn text, name text, description text, columns text,
+       "columnDescriptions" text, detail text, domain text, "ownerTeam" text, tags text[], classifications text[], platform text, usage float8)
+ON CONFLICT (node_id) DO UPDATE SET kind = EXCLUDED.kind, urn = EXCLUDED.urn, name = EXCLUDED.name, words = EXCLUDED.words,
+  description = EXCLUDED.description, column_words = EXCLUDED.column_words, detail = EXCLUDED.detail, domain = EXCLUDED.domain,
+  owner_team = EXCLUDED.owner_team, tags = EXCLUDED.tags, classifications = EXCLUDED.classifications, platform = EXCLUDED.platform,
+  usage = EXCLUDED.usage, tsv = EXCLUDED.tsv, indexed_at = EXCLUDED.indexed_at`;
+
+/** Filters as SQL over `d` with parameters from $6 on (the search statement's first five are fixed). */
+function filterSql(filter: SearchRequest['filter'], params: unknown[]): string {
+  const parts: string[] = [];
+  const add = (sql: (p: string) => string, values: string[] | undefined) => {
+    if (!values?.length) return;
+    params.push(values);
+    parts.push(sql(`$${params.length}::text[]`));
+  };
+  add((p) => `d.kind = ANY(${p})`, filter.kinds);
+  add((p) => `d.domain = ANY(${p})`, filter.domains);
+  add((p) => `d.owner_team = ANY(${p})`, filter.ownerTeams);
+  add((p) => `d.tags && ${p}`, filter.tags);
+  add((p) => `d.classifications && ${p}`, filter.classifications);
+  add((p) => `d.platform = ANY(${p})`, filter.platforms);
+  return parts.length ? `AND ${parts.join(' AND ')}` : '';
+}
+
+const FACET = (column: string, unnest = false) =>
+  `(SELECT COALESCE(json_agg(json_build_object('value', v, 'count', c) ORDER BY c DESC, v), '[]') FROM (
+      SELECT v, count(*)::int AS c FROM m, ${unnest ? `unnest(m.${column})` : `LATERAL (SELECT m.${column})`} AS f(v)
+       WHERE v IS NOT NULL GROUP BY v ORDER BY c DESC, v LIMIT 20) x)`;
+
+const SIMILARITY = 0.45;
+
+@Injectable()
+export class PostgresSearchIndex implements SearchIndex {
+  constructor(private readonly db: Db) {}
+
+  async apply(docs: SearchDocument[]): Promise<void> {
+    if (docs.length) await this.db.query(APPLY_SQL, [JSON.stringify(docs)]);
+  }
+
+  async search(r: SearchRequest): Promise<IndexResult> {
+    // $1 tsquery text, $2 the words joined, $3 the text as typed (lowercase), $4 limit, $5 offset
+    const tsquery = r.words.map((w) => `${w}:*`).join(' & ');
+    const params: unknown[] = [tsquery, r.words.join(' '), r.text.toLowerCase(), r.limit, r.offset];
+    const filters = filterSql(r.filter, params);
+    const browse = r.words.length === 0;
+    const match = browse
+      ? 'true'
+      : `(d.tsv @@ (q.simple || q.english) OR (length(q.words) >= 3 AND q.words <% d.words))`;
+    const score = browse
+      ? `ln(1 + d.usage)`
+      : `(CASE WHEN lower(d.name) = q.typed OR d.words = q.words THEN 100 ELSE 0 END)
+         + (CASE WHEN d.words LIKE q.words || '%' THEN 20 ELSE 0 END)
+         + 10 * ts_rank(d.tsv, q.simple || q.english)
+         + 4 * word_similarity(q.words, d.words)
+         + 0.5 * ln(1 + d.usage)`;
+    const sql = `
+      WITH q AS (SELECT to_tsquery('simple', $1) AS simple, to_tsquery('english', $1) AS english, $2::text AS words, $3::text AS typed),
+      m AS MATERIALIZED (
+        SELECT d.node_id, d.kind, d.domain, d.owner_team, d.tags, d.classifications, d.platform, ${score} AS score
+          FROM search_document d, q WHERE ${match} ${filters}),
+      page AS (SELECT node_id, score FROM m ORDER BY score DESC, node_id LIMIT $4 OFFSET $5)
+      SELECT (SELECT count(*)::int FROM m) AS total,
+             (SELECT COALESCE(json_agg(json_build_object('nodeId', p.node_id::text, 'score', p.score,
+                'highlights', ${browse ? `'[]'::json` : `(SELECT COALESCE(json_agg(json_build_object('field', h.field, 'fragment', h.fragment)), '[]')
+                   FROM (VALUES ('name', ts_headline('simple', d.name, q.simple, 'HighlightAll=true, StartSel=<mark>, StopSel=</mark>')),
+                                ('description', ts_headline('english', coalesce(d.description, ''), q.english || q.simple, 'MaxFragments=2, MaxWords=20, MinWords=5, StartSel=<mark>, StopSel=</mark>')),
+                                ('columns', ts_headline('simple', d.column_words, q.simple, 'MaxFragments=3, MaxWords=8, MinWords=1, StartSel=<mark>, StopSel=</mark>'))) AS h(field, fragment)
+                  WHERE h.fragment LIKE '%<mark>%')`})
+                ORDER BY p.score DESC, p.node_id), '[]')
+                FROM page p JOIN search_document d ON d.node_id = p.node_id) AS hits,
+             ${FACET('kind')} AS kinds, ${FACET('domain')} AS domains, ${FACET('owner_team')} AS "ownerTeams",
+             ${FACET('tags', true)} AS tags, ${FACET('classifications', true)} AS classifications, ${FACET('platform')} AS platforms
+        FROM q`;
+    return this.db.transaction(async (tx: Sql) => {
+      await tx.query(`SET LOCAL pg_trgm.word_similarity_threshold = ${SIMILARITY}`);
+      const [row] = await tx.query<{ total: number; hits: IndexResult['hits'] } & Record<string, FacetCount[]>>(sql, params);
+      return {
+        total: row.total,
+        hits: row.hits,
+        facets: {
+          kinds: row.kinds, domains: row.domains, ownerTeams: row.ownerTeams,
+          tags: row.tags, classifications: row.classifications, platforms: row.platforms,
+        },
+      };
+    });
+  }
+
+  async suggest(words: string[], prefix: string, limit: number): Promise<IndexSuggestion[]> {
+    const like = prefix.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
+    const joined = words.join(' ');
+    return this.db.query<IndexSuggestion>(
+      `SELECT node_id::text AS "nodeId", kind, urn, name FROM search_document
+        WHERE lower(name) LIKE $1 || '%' OR ($2 <> '' AND (words LIKE $2 || '%' OR (length($2) >= 3 AND words LIKE '% ' || $2 || '%')))
+        ORDER BY (lower(name) LIKE $1 || '%') DESC, usage DESC, length(name), node_id LIMIT $3`,
+      [like, joined, limit],
+    );
+  }
+}

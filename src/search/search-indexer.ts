@@ -1,0 +1,120 @@
+/**
+ * Drains `search_outbox` into the search index: claims up to a batch of entries (SKIP LOCKED, so replicas
+ * share the work), builds the documents from the catalog and applies them — with the PostgreSQL index in the
+ * same transaction as the claim, so an entry leaves the outbox only with its document written. Polls every
+ * 200 ms while idle. Lag (entries waiting, age of the oldest) is on /metrics.
+ */
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { Counter, Gauge } from 'prom-client';
+import { SearchDocumentsService } from '../catalog/search/search-documents.service';
+import { CONFIG, PedigreeConfig } from '../platform/config/config';
+import { Db } from '../platform/database/db';
+import { ROOT_LOGGER } from '../platform/logging/logger';
+import { MetricsService } from '../platform/metrics/metrics';
+import { SEARCH_INDEX, SearchIndex } from './search-index.port';
+
+const BATCH = 1000;
+const IDLE_MS = 200;
+
+@Injectable()
+export class SearchIndexer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private running = false;
+  private loop?: Promise<void>;
+  /** Ends the current idle wait at once (shutdown must not wait out a poll interval or a backoff). */
+  private wake?: () => void;
+  private readonly indexed: Counter;
+
+  constructor(
+    private readonly db: Db,
+    private readonly documents: SearchDocumentsService,
+    @Inject(SEARCH_INDEX) private readonly index: SearchIndex,
+    @Inject(ROOT_LOGGER) private readonly log: Logger,
+    @Inject(CONFIG) private readonly config: PedigreeConfig,
+    metrics: MetricsService,
+  ) {
+    this.indexed = new Counter({ name: 'pedigree_search_indexed_total', help: 'Outbox entries applied to the search index.', registers: [metrics.registry] });
+    const database = this.db;
+    new Gauge({
+      name: 'pedigree_search_outbox_pending',
+      help: 'Catalog changes waiting to be indexed (search lag in entries).',
+      registers: [metrics.registry],
+      async collect() {
+        const [row] = await database.query<{ n: number }>(`SELECT count(*)::int AS n FROM search_outbox`).catch(() => [{ n: -1 }]);
+        this.set(row.n);
+      },
+    });
+    new Gauge({
+      name: 'pedigree_search_outbox_oldest_seconds',
+      help: 'Age of the oldest catalog change waiting to be indexed (search lag in time).',
+      registers: [metrics.registry],
+      async collect() {
+        const [row] = await database
+          .query<{ s: number }>(`SELECT COALESCE(extract(epoch FROM now() - min(enqueued_at)), 0)::float8 AS s FROM search_outbox`)
+          .catch(() => [{ s: -1 }]);
+        this.set(row.s);
+      },
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.config.searchIndexer) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  /** Applies one batch from the outbox; the number of entries consumed (0 when it was empty). */
+  async drainOnce(limit = BATCH): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      const rows = await tx.query<{ id: string }>(
+        `DELETE FROM search_outbox WHERE id IN (SELECT id FROM search_outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+         RETURNING node_id::text AS id`,
+        [limit],
+      );
+      if (!rows.length) return 0;
+      const docs = await this.documents.documents([...new Set(rows.map((r) => r.id))]);
+      await this.index.apply(docs);
+      this.indexed.inc(rows.length);
+      return rows.length;
+    });
+  }
+
+  /** Drains until the outbox is empty (tests, reindex). */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (let n = await this.drainOnce(); n > 0; n = await this.drainOnce()) total += n;
+    return total;
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  private async run(): Promise<void> {
+    let failures = 0;
+    while (this.running) {
+      try {
+        const n = await this.drainOnce();
+        failures = 0;
+        if (n === 0) await this.pause(IDLE_MS);
+      } catch (err) {
+        failures++;
+        if (failures === 1 || failures % 50 === 0) this.log.warn({ err: (err as Error).message, failures }, 'search indexing failed; retrying');
+        await this.pause(Math.min(30_000, IDLE_MS * 2 ** Math.min(failures, 8)));
+      }
+    }
+  }
+}
+

@@ -1,0 +1,139 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ADMIN_KEY, codeOf, startTestApp, TestApp } from './support/harness';
+import { dataset, datasetVersion, model, modelVersion, run } from './support/catalog';
+import { SearchIndexer } from '../src/search/search-indexer';
+
+let app: TestApp;
+const urns: Record<string, string> = {};
+before(async () => {
+  app = await startTestApp({ LOG_LEVEL: process.env.DEBUG_SEARCH ? 'error' : 'silent' });
+  const ds = async (key: string, name: string, extra: Record<string, unknown>, columns: { name: string; type: string; description?: string }[] = []) => {
+    urns[key] = await dataset(app, name, extra);
+    if (columns.length) urns[`${key}@1`] = await datasetVersion(app, urns[key], { columns });
+  };
+  await ds('customers', 'public.customers', { description: 'Every customer we have, one row each.', domain: 'sales', ownerTeam: 'crm', tags: ['gold'], classifications: ['PII'] }, [
+    { name: 'customer_id', type: 'bigint' },
+    { name: 'email', type: 'text', description: 'Primary contact address' },
+  ]);
+  await ds('orders', 'public.customer_orders', { description: 'Orders placed by customers.', domain: 'sales', ownerTeam: 'crm' }, [
+    { name: 'order_id', type: 'bigint' },
+    { name: 'customer_id', type: 'bigint' },
+  ]);
+  await ds('items', 'public.orderItems', { description: 'Line items.', domain: 'sales', ownerTeam: 'commerce' }, [{ name: 'sku', type: 'text' }]);
+  await ds('payments', 'public.payments_eu', { description: 'Card payments in the EU, with the customer reference.', domain: 'finance', ownerTeam: 'payments', tags: ['gold'] }, [
+    { name: 'amount', type: 'numeric' },
+  ]);
+  await ds('ledger', 'public.ledger', { description: 'General ledger.', domain: 'finance', ownerTeam: 'accounting' }, [
+    { name: 'shipping_address', type: 'text', description: 'Where the order goes' },
+  ]);
+  urns.s3 = await dataset(app, 'raw/customers_export', { namespace: 's3://lake', description: 'Nightly export.' });
+  urns.churn = await model(app, 'churn-predictor', { description: 'Predicts customer churn.', domain: 'sales' });
+  urns.churn1 = await modelVersion(app, urns.churn, {});
+  // usage: three runs read the customers table
+  for (const r of ['read-1', 'read-2', 'read-3']) await run(app, r, { inputs: [urns['customers@1']] });
+  await app.running.app.get(SearchIndexer).drain();
+});
+after(async () => app?.close());
+
+const SEARCH = `query($q: String!, $f: SearchFilter, $first: Int, $after: String) { search(query: $q, filter: $f, first: $first, after: $after) {
+  total hasNextPage endCursor hits { score entity { urn kind name } highlights { field fragment } }
+  facets { kinds { value count } domains { value count } ownerTeams { value count } tags { value count } classifications { value count } platforms { value count } } } }`;
+const search = async (q: string, extra: Record<string, unknown> = {}) => (await app.ok(SEARCH, { q, ...extra })).search;
+const top = async (q: string, extra: Record<string, unknown> = {}) => (await search(q, extra)).hits.map((h: { entity: { urn: string } }) => h.entity.urn);
+
+describe('search', () => {
+  it('ranks an exact name first, then name prefixes, then matches in columns and descriptions', async () => {
+    const hits = await top('customers');
+    assert.equal(hits[0], urns.customers, JSON.stringify(hits));
+    assert.ok(hits.includes(urns.orders) && hits.includes(urns.s3) && hits.includes(urns.payments), JSON.stringify(hits));
+    assert.ok(hits.indexOf(urns.payments) > hits.indexOf(urns.orders), 'a description mention ranks below a name match');
+    const prefix = await top('customer ord');
+    assert.equal(prefix[0], urns.orders);
+  });
+
+  it('tolerates typos and splits snake_case and camelCase', async () => {
+    assert.equal((await top('custmer'))[0], urns.customers);
+    assert.equal((await top('order items'))[0], urns.items);
+    assert.equal((await top('orderitems')).includes(urns.items), true);
+    assert.equal((await top('payments eu'))[0], urns.payments);
+    const col = await search('shipping address');
+    assert.equal(col.hits[0].entity.urn, urns.ledger);
+    assert.ok(col.hits[0].highlights.some((h: { field: string; fragment: string }) => h.field === 'columns' && /<mark>shipping<\/mark>/.test(h.fragment)), JSON.stringify(col.hits[0].highlights));
+  });
+
+  it('counts facets over every match and filters by them', async () => {
+    const all = await search('customer');
+    const facet = (name: string) => Object.fromEntries(all.facets[name].map((f: { value: string; count: number }) => [f.value, f.count]));
+    assert.equal(facet('kinds').dataset, all.hits.filter((h: { entity: { kind: string } }) => h.entity.kind === 'DATASET').length);
+    assert.equal(facet('classifications').PII, 1);
+    assert.equal(facet('platforms').s3, 1);
+    const finance = await search('customer', { f: { domains: ['finance'] } });
+    assert.deepEqual(finance.hits.map((h: { entity: { urn: string } }) => h.entity.urn), [urns.payments]);
+    assert.equal(finance.total, 1);
+    const models = await search('churn', { f: { kinds: ['MODEL'] } });
+    assert.deepEqual(models.hits.map((h: { entity: { urn: string } }) => h.entity.urn), [urns.churn]);
+  });
+
+  it('pages with cursors, and browses by usage when the query is empty', async () => {
+    const first = await search('', { first: 2 });
+    assert.equal(first.hits[0].entity.urn, urns.customers, 'the most-read dataset leads the browse');
+    assert.equal(first.hasNextPage, true);
+    const second = await search('', { first: 2, after: first.endCursor });
+    const seen = new Set([...first.hits, ...second.hits].map((h: { entity: { urn: string } }) => h.entity.urn));
+    assert.equal(seen.size, 4);
+  });
+
+  it('indexes in the background: a new dataset becomes findable without anyone draining by hand', async () => {
+    const urn = await dataset(app, 'public.refunds', { description: 'Refunds issued.' });
+    const deadline = Date.now() + 10_000;
+    let found: string[] = [];
+    while (Date.now() < deadline) {
+      found = await top('refunds');
+      if (found[0] === urn) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(found[0], urn);
+    const metrics = await (await fetch(`${app.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).text();
+    assert.match(metrics, /pedigree_search_outbox_pending \d+/);
+    assert.match(metrics, /pedigree_search_indexed_total [1-9]/);
+  });
+
+  it('sees new and changed entities once the indexer drains the outbox', async () => {
+    const urn = await dataset(app, 'public.invoices', { description: 'Invoices sent.' });
+    await app.running.app.get(SearchIndexer).drain();
+    assert.equal((await top('invoices'))[0], urn);
+    await dataset(app, 'public.invoices', { description: 'Invoices sent to wholesale buyers.' });
+    await app.running.app.get(SearchIndexer).drain();
+    assert.equal((await top('wholesale'))[0], urn);
+    const pending = await app.db.query<{ n: string }>(`SELECT count(*) AS n FROM search_outbox`);
+    assert.equal(Number(pending[0].n), 0);
+  });
+
+  it('suggests names by prefix', async () => {
+    const d = await app.ok(`{ suggest(prefix: "public.cust") { urn name kind } }`);
+    assert.deepEqual(d.suggest.map((s: { urn: string }) => s.urn).sort(), [urns.customers, urns.orders].sort());
+    const word = await app.ok(`{ suggest(prefix: "items") { urn } }`);
+    assert.deepEqual(word.suggest.map((s: { urn: string }) => s.urn), [urns.items]);
+    assert.deepEqual((await app.ok(`{ suggest(prefix: "  ") { urn } }`)).suggest, []);
+  });
+
+  it('answers hostile and oversized input with sane results or clear errors, never a 500', async () => {
+    for (const q of ['"', ':', '*', '(', '\\', `'; DROP TABLE node; --`, '{"query":{"match_all":{}}}', 'a & b | !c', '<script>', '%_%']) {
+      const res = await app.gql(SEARCH, { q });
+      assert.equal(res.errors, undefined, `${q}: ${JSON.stringify(res.errors)}`);
+    }
+    const long = await app.gql(SEARCH, { q: 'x'.repeat(10_000) });
+    assert.equal(codeOf(long), 'BAD_USER_INPUT');
+    assert.match(long.errors![0].message, /at most 200/);
+    const cursor = await app.gql(SEARCH, { q: 'customer', after: 'not-a-cursor' });
+    assert.equal(codeOf(cursor), 'BAD_USER_INPUT');
+    const unknownFacet = await search('customer', { f: { domains: ['no-such-domain'] } });
+    assert.equal(unknownFacet.total, 0);
+    const badKind = await app.gql(SEARCH, { q: 'x', f: { kinds: ['TABLE'] } });
+    assert.equal(codeOf(badKind), 'BAD_USER_INPUT');
+    const suggestLong = await app.gql(`query($p: String!) { suggest(prefix: $p) { urn } }`, { p: 'y'.repeat(500) });
+    assert.equal(codeOf(suggestLong), 'BAD_USER_INPUT');
+    assert.equal((await app.gql(`{ suggest(prefix: "%") { urn } }`)).errors, undefined);
+  });
+});
