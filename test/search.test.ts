@@ -1,5 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { ADMIN_KEY, codeOf, startTestApp, TestApp } from './support/harness';
 import { dataset, datasetVersion, model, modelVersion, run } from './support/catalog';
 import { SearchIndexer } from '../src/search/search-indexer';
@@ -7,7 +9,7 @@ import { SearchIndexer } from '../src/search/search-indexer';
 let app: TestApp;
 const urns: Record<string, string> = {};
 before(async () => {
-  app = await startTestApp({ LOG_LEVEL: process.env.DEBUG_SEARCH ? 'error' : 'silent' });
+  app = await startTestApp();
   const ds = async (key: string, name: string, extra: Record<string, unknown>, columns: { name: string; type: string; description?: string }[] = []) => {
     urns[key] = await dataset(app, name, extra);
     if (columns.length) urns[`${key}@1`] = await datasetVersion(app, urns[key], { columns });
@@ -135,5 +137,32 @@ describe('search', () => {
     const suggestLong = await app.gql(`query($p: String!) { suggest(prefix: $p) { urn } }`, { p: 'y'.repeat(500) });
     assert.equal(codeOf(suggestLong), 'BAD_USER_INPUT');
     assert.equal((await app.gql(`{ suggest(prefix: "%") { urn } }`)).errors, undefined);
+  });
+});
+
+describe('reindex', () => {
+  it('rebuilds every document from the catalog and removes the ones nothing backs any more (npm run reindex)', async () => {
+    await app.db.query(`DELETE FROM search_document WHERE urn = $1`, [urns.customers]);
+    await app.db.query(
+      `INSERT INTO search_document (node_id, kind, urn, name, words, tsv) VALUES (999999999, 'dataset', 'urn:pedigree:dataset:gone', 'gone', 'gone', to_tsvector('gone'))`,
+    );
+    const out = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [join(__dirname, '..', 'src', 'search', 'reindex-cli.js')], {
+        env: { PATH: process.env.PATH ?? '', DATABASE_URL: app.database.url, LOG_LEVEL: 'silent' },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    });
+    assert.equal(out.code, 0, out.stderr);
+    const searchable = await app.db.query<{ n: string }>(
+      `SELECT count(*) AS n FROM node WHERE kind IN ('dataset','feature_view','model','model_version','run','deployment','code_version')`,
+    );
+    const [{ n: nodes }] = await app.db.query<{ n: string }>(`SELECT count(*) AS n FROM node`);
+    assert.match(out.stdout, new RegExp(`reindexed ${searchable[0].n} documents from ${nodes} nodes .* removed 1 stale`));
+    assert.equal((await top('customers'))[0], urns.customers);
+    assert.deepEqual(await top('gone'), []);
   });
 });

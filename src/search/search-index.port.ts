@@ -50,6 +50,10 @@ export interface IndexSuggestion {
 export interface SearchIndex {
   /** Adds or replaces documents. */
   apply(docs: SearchDocument[]): Promise<void>;
+  /** The index's own clock (documents are stamped with it). */
+  clock(): Promise<Date>;
+  /** Removes documents last written before `time` (after a full reindex); returns how many. */
+  removeIndexedBefore(time: Date): Promise<number>;
   search(request: SearchRequest): Promise<IndexResult>;
   suggest(words: string[], prefix: string, limit: number): Promise<IndexSuggestion[]>;
 }

@@ -75,7 +75,7 @@ export class SearchDocumentsService {
 
   /** Every node id, in pages, for a full reindex. */
   async nodeIdPage(afterId: string, limit: number): Promise<string[]> {
-    const rows = await this.db.query<{ id: string }>(`SELECT id::text AS id FROM node WHERE id > $1 ORDER BY id LIMIT $2`, [afterId, limit]);
+    const rows = await this.db.query<{ id: string }>(`SELECT n.id::text AS id FROM node n WHERE n.id > $1 ORDER BY n.id LIMIT $2`, [afterId, limit]);
     return rows.map((r) => r.id);
   }
 }

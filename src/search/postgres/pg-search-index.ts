@@ -59,6 +59,16 @@ export class PostgresSearchIndex implements SearchIndex {
     if (docs.length) await this.db.query(APPLY_SQL, [JSON.stringify(docs)]);
   }
 
+  async clock(): Promise<Date> {
+    const [{ now }] = await this.db.query<{ now: Date }>(`SELECT clock_timestamp() AS now`);
+    return now;
+  }
+
+  async removeIndexedBefore(time: Date): Promise<number> {
+    const rows = await this.db.query(`DELETE FROM search_document WHERE indexed_at < $1 RETURNING node_id`, [time]);
+    return rows.length;
+  }
+
   async search(r: SearchRequest): Promise<IndexResult> {
     // $1 tsquery text, $2 the words joined, $3 the text as typed (lowercase), $4 limit, $5 offset
     const tsquery = r.words.map((w) => `${w}:*`).join(' & ');
