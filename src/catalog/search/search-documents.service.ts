@@ -28,12 +28,6 @@ export interface SearchDocument {
 export const SEARCHABLE_KINDS = ['dataset', 'feature_view', 'model', 'model_version', 'run', 'deployment', 'code_version'];
 
 const DOCUMENTS_SQL = `
-WITH ids AS (
-  SELECT DISTINCT x.id FROM node n
-  CROSS JOIN LATERAL (VALUES (CASE WHEN n.kind = 'dataset_version' THEN n.parent_id ELSE n.id END),
-                             (CASE WHEN n.kind = 'model_version' THEN n.parent_id END)) AS x(id)
-   WHERE n.id = ANY($1::bigint[]) AND x.id IS NOT NULL
-)
 SELECT n.id::text AS "nodeId", n.kind, n.urn, n.name, n.description, n.domain, n.owner_team AS "ownerTeam",
        n.tags, n.classifications,
        CASE WHEN n.kind = 'dataset' THEN nullif(split_part(d.namespace, '://', 1), '') END AS platform,
@@ -41,7 +35,7 @@ SELECT n.id::text AS "nodeId", n.kind, n.urn, n.name, n.description, n.domain, n
        COALESCE(cols.descriptions, feats.descriptions, '') AS "columnDescriptions",
        concat_ws(' ', r.run_key, n.properties->'openlineage:job'->>'name', cv.repository_url, cv.path, dep.environment) AS detail,
        COALESCE(du.n, mu.n, 0)::float8 AS usage
-  FROM ids JOIN node n ON n.id = ids.id
+  FROM node n
   LEFT JOIN dataset d ON n.kind = 'dataset' AND d.id = n.id
   LEFT JOIN run r ON n.kind = 'run' AND r.id = n.id
   LEFT JOIN code_version cv ON n.kind = 'code_version' AND cv.id = n.id
@@ -61,7 +55,13 @@ SELECT n.id::text AS "nodeId", n.kind, n.urn, n.name, n.description, n.domain, n
      WHERE e.kind = 'SERVES' AND e.valid_to IS NULL
        AND (e.from_node = n.id OR e.from_node IN (SELECT v.id FROM node v WHERE v.parent_id = n.id AND n.kind = 'model'))) mu
     ON n.kind IN ('model', 'model_version')
- WHERE n.kind = ANY($2::text[])`;
+ WHERE n.kind = ANY($2::text[])
+   -- index probes for the entities the changed nodes belong to (a version counts for its dataset or model)
+   AND n.id = ANY(ARRAY(
+     SELECT DISTINCT x.id FROM node c
+      CROSS JOIN LATERAL (VALUES (CASE WHEN c.kind = 'dataset_version' THEN c.parent_id ELSE c.id END),
+                                 (CASE WHEN c.kind = 'model_version' THEN c.parent_id END)) AS x(id)
+      WHERE c.id = ANY($1::bigint[]) AND x.id IS NOT NULL))`;
 
 @Injectable()
 export class SearchDocumentsService {
