@@ -73,6 +73,16 @@ export class EdgeRepository {
     return groupRows(ids, rows, (r) => (direction === 'in' ? r.toId : r.fromId));
   }
 
+  /** Distinct (from, to) pairs of `kind` leaving `fromIds`: current ones, or any that appeared since `since`. */
+  async targets(sql: Sql, fromIds: readonly string[], kind: EdgeKind, since?: Date): Promise<{ fromId: string; toId: string }[]> {
+    if (!fromIds.length) return [];
+    return sql.query<{ fromId: string; toId: string }>(
+      `SELECT DISTINCT e.from_node::text AS "fromId", e.to_node::text AS "toId" FROM edge e
+        WHERE e.from_node = ANY($1::bigint[]) AND e.kind = $2 AND ${since ? 'e.valid_from >= $3' : 'e.valid_to IS NULL'}`,
+      since ? [fromIds, kind, since] : [fromIds, kind],
+    );
+  }
+
   /** One breadth-first step: edges leaving (down) or entering (up) the frontier, valid at `asOf`, at most `budget`. */
   async step(sql: Sql, frontier: string[], direction: 'up' | 'down', budget: number, asOf?: Date): Promise<EdgeRow[]> {
     const near = direction === 'up' ? 'to_node' : 'from_node';

@@ -63,6 +63,11 @@ export class LineageService {
     return this.edges.redateRunEdges(tx, runs);
   }
 
+  /** Distinct targets of `kind` edges leaving `fromIds`: current edges, or those that appeared since `since`. */
+  edgeTargets(fromIds: readonly string[], kind: EdgeKind, since?: Date): Promise<{ fromId: string; toId: string }[]> {
+    return this.edges.targets(this.db, fromIds, kind, since);
+  }
+
   currentEdges(ids: readonly string[], direction: 'in' | 'out'): Promise<Map<string, EdgeRow[]>> {
     return this.edges.current(this.db, ids, direction);
   }

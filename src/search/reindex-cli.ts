@@ -4,6 +4,7 @@
  */
 import { SingleBar } from 'cli-progress';
 import { SearchDocumentsService } from '../catalog/search/search-documents.service';
+import { LineageService } from '../lineage/lineage.service';
 import { loadConfig } from '../platform/config/config';
 import { Db } from '../platform/database/db';
 import { openDatabase } from '../platform/database/open-database';
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
     const bar = process.stderr.isTTY ? new SingleBar({ format: 'reindex |{bar}| {percentage}% | {value}/{total} nodes | {eta_formatted} left', hideCursor: true }) : undefined;
     bar?.start(n, 0);
     let lastLine = 0;
-    const result = await reindexAll(new SearchDocumentsService(db), new PostgresSearchIndex(db), (p) => {
+    const result = await reindexAll(new SearchDocumentsService(db, new LineageService(db)), new PostgresSearchIndex(db), (p) => {
       bar?.update(p.nodes);
       if (!bar && Date.now() - lastLine > 5000) {
         lastLine = Date.now();

@@ -2,10 +2,13 @@
  * What the catalog says about each searchable entity, for the search index: identity, text (name, description,
  * column names and descriptions of a dataset's latest version, a feature view's features, a run's job, a
  * code version's repository), ownership facets, the platform of a dataset (its namespace scheme) and a usage
- * signal (distinct runs that read a dataset in the last 30 days; deployments a model or version serves now).
- * Dataset versions are indexed as their dataset; a model version also refreshes its model.
+ * signal (distinct runs that read a dataset in the last 30 days; deployments a model or version serves now —
+ * edges asked of the lineage service). Dataset versions are indexed as their dataset; a model version also
+ * refreshes its model.
  */
 import { Injectable } from '@nestjs/common';
+import { EdgeKind } from '../../lineage/edge.types';
+import { LineageService } from '../../lineage/lineage.service';
 import { Db } from '../../platform/database/db';
 
 export interface SearchDocument {
@@ -25,6 +28,9 @@ export interface SearchDocument {
   usage: number;
 }
 
+/** How far back runs reading a dataset count as usage. */
+const USAGE_WINDOW_MS = 30 * 86_400_000;
+
 export const SEARCHABLE_KINDS = ['dataset', 'feature_view', 'model', 'model_version', 'run', 'deployment', 'code_version'];
 
 const DOCUMENTS_SQL = `
@@ -34,7 +40,7 @@ SELECT n.id::text AS "nodeId", n.kind, n.urn, n.name, n.description, n.domain, n
        COALESCE(cols.names, feats.names, '') AS columns,
        COALESCE(cols.descriptions, feats.descriptions, '') AS "columnDescriptions",
        concat_ws(' ', r.run_key, n.properties->'openlineage:job'->>'name', cv.repository_url, cv.path, dep.environment) AS detail,
-       COALESCE(du.n, mu.n, 0)::float8 AS usage
+       0::float8 AS usage
   FROM node n
   LEFT JOIN dataset d ON n.kind = 'dataset' AND d.id = n.id
   LEFT JOIN run r ON n.kind = 'run' AND r.id = n.id
@@ -47,14 +53,6 @@ SELECT n.id::text AS "nodeId", n.kind, n.urn, n.name, n.description, n.domain, n
   LEFT JOIN LATERAL (
     SELECT string_agg(f.name, ' ') AS names, string_agg(f.description, ' ') AS descriptions
       FROM feature f WHERE n.kind = 'feature_view' AND f.feature_view_id = n.id) feats ON true
-  LEFT JOIN LATERAL (
-    SELECT count(DISTINCT e.to_node) AS n FROM node v JOIN edge e ON e.from_node = v.id AND e.kind = 'INPUT'
-     WHERE n.kind = 'dataset' AND v.parent_id = n.id AND e.valid_from > now() - interval '30 days') du ON n.kind = 'dataset'
-  LEFT JOIN LATERAL (
-    SELECT count(DISTINCT e.to_node) AS n FROM edge e
-     WHERE e.kind = 'SERVES' AND e.valid_to IS NULL
-       AND (e.from_node = n.id OR e.from_node IN (SELECT v.id FROM node v WHERE v.parent_id = n.id AND n.kind = 'model'))) mu
-    ON n.kind IN ('model', 'model_version')
  WHERE n.kind = ANY($2::text[])
    -- index probes for the entities the changed nodes belong to (a version counts for its dataset or model)
    AND n.id = ANY(ARRAY(
@@ -65,12 +63,46 @@ SELECT n.id::text AS "nodeId", n.kind, n.urn, n.name, n.description, n.domain, n
 
 @Injectable()
 export class SearchDocumentsService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly lineage: LineageService,
+  ) {}
 
   /** Documents for the entities these node ids belong to (ids of unsearchable kinds yield nothing). */
-  documents(nodeIds: readonly string[]): Promise<SearchDocument[]> {
-    if (!nodeIds.length) return Promise.resolve([]);
-    return this.db.query<SearchDocument>(DOCUMENTS_SQL, [nodeIds, SEARCHABLE_KINDS]);
+  async documents(nodeIds: readonly string[]): Promise<SearchDocument[]> {
+    if (!nodeIds.length) return [];
+    const docs = await this.db.query<SearchDocument>(DOCUMENTS_SQL, [nodeIds, SEARCHABLE_KINDS]);
+    await this.addUsage(docs);
+    return docs;
+  }
+
+  /** Datasets: distinct runs that read any version in the last 30 days. Models and versions: deployments served now. */
+  private async addUsage(docs: SearchDocument[]): Promise<void> {
+    const kindOf = new Map(docs.map((d) => [d.nodeId, d.kind]));
+    const parents = docs.filter((d) => d.kind === 'dataset' || d.kind === 'model').map((d) => d.nodeId);
+    const children = parents.length
+      ? await this.db.query<{ id: string; parentId: string }>(
+          `SELECT id::text AS id, parent_id::text AS "parentId" FROM node WHERE parent_id = ANY($1::bigint[])`,
+          [parents],
+        )
+      : [];
+    // Which entities an edge leaving a node counts for: a version counts for its dataset or model, and a
+    // model version also for itself.
+    const countsFor = new Map<string, string[]>();
+    const credit = (source: string, entity: string) => countsFor.set(source, [...(countsFor.get(source) ?? []), entity]);
+    for (const c of children) credit(c.id, c.parentId);
+    for (const d of docs) if (d.kind === 'model_version') credit(d.nodeId, d.nodeId);
+    const versionsOf = (kind: string) => children.filter((c) => kindOf.get(c.parentId) === kind).map((c) => c.id);
+    const modelVersions = [...new Set([...versionsOf('model'), ...docs.filter((d) => d.kind === 'model_version').map((d) => d.nodeId)])];
+    const [reads, serves] = await Promise.all([
+      this.lineage.edgeTargets(versionsOf('dataset'), EdgeKind.INPUT, new Date(Date.now() - USAGE_WINDOW_MS)),
+      this.lineage.edgeTargets(modelVersions, EdgeKind.SERVES),
+    ]);
+    const users = new Map<string, Set<string>>();
+    for (const e of [...reads, ...serves]) {
+      for (const entity of countsFor.get(e.fromId) ?? []) (users.get(entity) ?? users.set(entity, new Set()).get(entity)!).add(e.toId);
+    }
+    for (const d of docs) d.usage = users.get(d.nodeId)?.size ?? 0;
   }
 
   /** Every node id, in pages, for a full reindex. */
