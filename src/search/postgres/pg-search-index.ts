@@ -2,9 +2,9 @@
  * The PostgreSQL search adapter. Documents live in `search_document`: a weighted tsvector (A: the name's
  * words, in both the `simple` and `english` configurations; B: column / feature names and tags; C:
  * descriptions and details, stemmed), the name's words for trigram similarity (typos), facet columns and a
- * usage signal. A query matches by full text (every word, as a prefix) or by trigram word similarity; ranking
- * puts exact names first, then name prefixes, then weighted text rank, similarity and usage. Facets are
- * counted over all matches in the same statement.
+ * usage signal. A query matches by full text (every word, as a prefix), or — when that finds nothing — by
+ * trigram word similarity; ranking puts exact names first, then name prefixes, then weighted text rank (or
+ * similarity) and usage. Facets are counted over all matches in the same statement.
  */
 import { Injectable } from '@nestjs/common';
 import type { SearchDocument } from '../../catalog/search/search-documents.service';
@@ -69,22 +69,37 @@ export class PostgresSearchIndex implements SearchIndex {
     return rows.length;
   }
 
+  /**
+   * Full text first; only when it finds nothing, trigram similarity of the query to the names' words (typos).
+   * Similarity is costly per row, so it never runs over the (possibly many) full-text matches.
+   */
   async search(r: SearchRequest): Promise<IndexResult> {
+    if (r.words.length === 0) return this.run(r, 'browse');
+    const text = await this.run(r, 'text');
+    if (text.total > 0 || r.words.join(' ').length < 3) return text;
+    return this.run(r, 'fuzzy');
+  }
+
+  private async run(r: SearchRequest, mode: 'browse' | 'text' | 'fuzzy'): Promise<IndexResult> {
     // $1 tsquery text, $2 the words joined, $3 the text as typed (lowercase), $4 limit, $5 offset
     const tsquery = r.words.map((w) => `${w}:*`).join(' & ');
     const params: unknown[] = [tsquery, r.words.join(' '), r.text.toLowerCase(), r.limit, r.offset];
     const filters = filterSql(r.filter, params);
-    const browse = r.words.length === 0;
-    const match = browse
-      ? 'true'
-      : `(d.tsv @@ (q.simple || q.english) OR (length(q.words) >= 3 AND q.words <% d.words))`;
-    const score = browse
-      ? `ln(1 + d.usage)`
-      : `(CASE WHEN lower(d.name) = q.typed OR d.words = q.words THEN 100 ELSE 0 END)
-         + (CASE WHEN d.words LIKE q.words || '%' THEN 20 ELSE 0 END)
-         + 10 * ts_rank(d.tsv, q.simple || q.english)
-         + 4 * word_similarity(q.words, d.words)
-         + 0.5 * ln(1 + d.usage)`;
+    const names = `(CASE WHEN lower(d.name) = q.typed OR d.words = q.words THEN 100 ELSE 0 END)
+         + (CASE WHEN d.words LIKE q.words || '%' THEN 20 ELSE 0 END)`;
+    const { match, score } = {
+      browse: { match: 'true', score: 'ln(1 + d.usage)' },
+      text: { match: 'd.tsv @@ (q.simple || q.english)', score: `${names} + 10 * ts_rank(d.tsv, q.simple || q.english) + 0.5 * ln(1 + d.usage)` },
+      fuzzy: { match: 'q.words <% d.words', score: `${names} + 10 * word_similarity(q.words, d.words) + 0.5 * ln(1 + d.usage)` },
+    }[mode];
+    const highlights =
+      mode === 'browse'
+        ? `'[]'::json`
+        : `(SELECT COALESCE(json_agg(json_build_object('field', h.field, 'fragment', h.fragment)), '[]')
+                   FROM (VALUES ('name', ts_headline('simple', d.name, q.simple, 'HighlightAll=true, StartSel=<mark>, StopSel=</mark>')),
+                                ('description', ts_headline('english', coalesce(d.description, ''), q.english || q.simple, 'MaxFragments=2, MaxWords=20, MinWords=5, StartSel=<mark>, StopSel=</mark>')),
+                                ('columns', ts_headline('simple', d.column_words, q.simple, 'MaxFragments=3, MaxWords=8, MinWords=1, StartSel=<mark>, StopSel=</mark>'))) AS h(field, fragment)
+                  WHERE h.fragment LIKE '%<mark>%')`;
     const sql = `
       WITH q AS (SELECT to_tsquery('simple', $1) AS simple, to_tsquery('english', $1) AS english, $2::text AS words, $3::text AS typed),
       m AS MATERIALIZED (
@@ -92,19 +107,14 @@ export class PostgresSearchIndex implements SearchIndex {
           FROM search_document d, q WHERE ${match} ${filters}),
       page AS (SELECT node_id, score FROM m ORDER BY score DESC, node_id LIMIT $4 OFFSET $5)
       SELECT (SELECT count(*)::int FROM m) AS total,
-             (SELECT COALESCE(json_agg(json_build_object('nodeId', p.node_id::text, 'score', p.score,
-                'highlights', ${browse ? `'[]'::json` : `(SELECT COALESCE(json_agg(json_build_object('field', h.field, 'fragment', h.fragment)), '[]')
-                   FROM (VALUES ('name', ts_headline('simple', d.name, q.simple, 'HighlightAll=true, StartSel=<mark>, StopSel=</mark>')),
-                                ('description', ts_headline('english', coalesce(d.description, ''), q.english || q.simple, 'MaxFragments=2, MaxWords=20, MinWords=5, StartSel=<mark>, StopSel=</mark>')),
-                                ('columns', ts_headline('simple', d.column_words, q.simple, 'MaxFragments=3, MaxWords=8, MinWords=1, StartSel=<mark>, StopSel=</mark>'))) AS h(field, fragment)
-                  WHERE h.fragment LIKE '%<mark>%')`})
+             (SELECT COALESCE(json_agg(json_build_object('nodeId', p.node_id::text, 'score', p.score, 'highlights', ${highlights})
                 ORDER BY p.score DESC, p.node_id), '[]')
                 FROM page p JOIN search_document d ON d.node_id = p.node_id) AS hits,
              ${FACET('kind')} AS kinds, ${FACET('domain')} AS domains, ${FACET('owner_team')} AS "ownerTeams",
              ${FACET('tags', true)} AS tags, ${FACET('classifications', true)} AS classifications, ${FACET('platform')} AS platforms
         FROM q`;
     return this.db.transaction(async (tx: Sql) => {
-      await tx.query(`SET LOCAL pg_trgm.word_similarity_threshold = ${SIMILARITY}`);
+      if (mode === 'fuzzy') await tx.query(`SET LOCAL pg_trgm.word_similarity_threshold = ${SIMILARITY}`);
       const [row] = await tx.query<{ total: number; hits: IndexResult['hits'] } & Record<string, FacetCount[]>>(sql, params);
       return {
         total: row.total,
