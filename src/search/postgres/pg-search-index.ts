@@ -50,6 +50,8 @@ const FACET = (column: string, unnest = false) =>
        WHERE v IS NOT NULL GROUP BY v ORDER BY c DESC, v LIMIT 20) x)`;
 
 const SIMILARITY = 0.45;
+/** Candidates read per suggestion tier before ranking by usage. */
+const SUGGEST_POOL = 200;
 
 @Injectable()
 export class PostgresSearchIndex implements SearchIndex {
@@ -127,14 +129,26 @@ export class PostgresSearchIndex implements SearchIndex {
     });
   }
 
+  /**
+   * Names starting with the prefix, then names with a word starting with it — each read in index order and
+   * bounded (SUGGEST_POOL) before ranking by usage, so a short prefix matching half the catalog stays cheap.
+   */
   async suggest(words: string[], prefix: string, limit: number): Promise<IndexSuggestion[]> {
-    const like = prefix.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
+    const like = `${prefix.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     const joined = words.join(' ');
     return this.db.query<IndexSuggestion>(
-      `SELECT node_id::text AS "nodeId", kind, urn, name FROM search_document
-        WHERE lower(name) LIKE $1 || '%' OR ($2 <> '' AND (words LIKE $2 || '%' OR (length($2) >= 3 AND words LIKE '% ' || $2 || '%')))
-        ORDER BY (lower(name) LIKE $1 || '%') DESC, usage DESC, length(name), node_id LIMIT $3`,
-      [like, joined, limit],
+      `WITH by_name AS (
+         SELECT node_id, kind, urn, name, usage, 0 AS tier FROM search_document
+          WHERE lower(name) LIKE $1 ORDER BY lower(name) LIMIT $4),
+       by_word AS (
+         SELECT node_id, kind, urn, name, usage, 1 AS tier FROM search_document
+          WHERE length($2) >= 3 AND (SELECT count(*) FROM by_name) < $3 AND (words LIKE $2 || '%' OR words LIKE '% ' || $2 || '%')
+            AND node_id NOT IN (SELECT node_id FROM by_name)
+          LIMIT $4)
+       SELECT node_id::text AS "nodeId", kind, urn, name
+         FROM (SELECT * FROM by_name UNION ALL SELECT * FROM by_word) s
+        ORDER BY tier, usage DESC, name, node_id LIMIT $3`,
+      [like, joined, limit, SUGGEST_POOL],
     );
   }
 }
