@@ -196,10 +196,9 @@ export class KafkaIngestion implements OnApplicationBootstrap, OnApplicationShut
           await this.predictions.ingestMessage(value, e.origin.source === 'kafka' ? e.origin.topic : 'kafka');
         } catch (err) {
           if (!(err instanceof PedigreeError) || isTransient(err)) throw err;
-          const arrow = value.length >= 4 && value.readUInt32BE(0) === 0xffffffff;
           letters.push({
             origin: e.origin,
-            payload: arrow ? `arrow-ipc-base64:${value.toString('base64')}` : value.toString('utf8'),
+            payload: this.predictions.messagePayloadText(value),
             error: `Prediction message not stored: ${err.message}`,
             urns: [],
           });

@@ -24,28 +24,3 @@ export function limitedBody(req: Request, limit: number, what: string): AsyncIte
     },
   };
 }
-
-/** Splits a byte stream into text lines (UTF-8), grouped in arrays of up to `size` lines with their first line number. */
-export async function* lineGroups(body: AsyncIterable<Uint8Array>, size: number): AsyncIterable<{ first: number; text: string }> {
-  const decoder = new TextDecoder('utf-8', { fatal: false });
-  let rest = '';
-  let lines: string[] = [];
-  let first = 1;
-  let next = 1;
-  for await (const chunk of body) {
-    const parts = (rest + decoder.decode(chunk, { stream: true })).split('\n');
-    rest = parts.pop()!;
-    for (const line of parts) {
-      lines.push(line);
-      next++;
-      if (lines.length === size) {
-        yield { first, text: lines.join('\n') };
-        lines = [];
-        first = next;
-      }
-    }
-  }
-  rest += decoder.decode();
-  if (rest) lines.push(rest);
-  if (lines.length) yield { first, text: lines.join('\n') };
-}

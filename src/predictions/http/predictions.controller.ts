@@ -6,54 +6,19 @@
  */
 import { Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import type { Request } from 'express';
-import { RecordBatchReader } from 'apache-arrow';
 import type { Logger } from 'pino';
 import { Authorize } from '../../platform/auth/auth.decorators';
 import { ROOT_LOGGER } from '../../platform/logging/logger';
 import { CONFIG, PedigreeConfig } from '../../platform/config/config';
 import { isTransient } from '../../platform/database/transient';
-import { InvalidInputError, PedigreeError, UnavailableError } from '../../platform/errors/errors';
-import { columnsOfRecordBatch } from '../ingest/arrow-decoder';
+import { InvalidInputError, UnavailableError } from '../../platform/errors/errors';
 import { PredictionColumns } from '../ingest/columns';
-import { columnsOfRecords, parseJsonLines } from '../ingest/jsonl-decoder';
+import { arrowBatches, jsonLineBatches } from '../ingest/decoders';
 import { PredictionIngestResult, PredictionIngestService } from '../ingest/prediction-ingest.service';
-import { limitedBody, lineGroups } from './body-stream';
+import { limitedBody } from './body-stream';
 
 export const ARROW_STREAM = 'application/vnd.apache.arrow.stream';
 const JSON_LINES = ['application/x-ndjson', 'application/jsonl', 'application/json-lines', 'application/jsonlines'];
-/** JSON lines are stored in batches of this many records. */
-const JSON_LINES_BATCH = 10_000;
-
-export async function* arrowBatches(body: AsyncIterable<Uint8Array>): AsyncIterable<PredictionColumns> {
-  let reader: Awaited<ReturnType<typeof RecordBatchReader.from>>;
-  try {
-    reader = await RecordBatchReader.from(body);
-    await reader.open();
-  } catch (err) {
-    if (err instanceof PedigreeError) throw err;
-    throw new InvalidInputError(`The body is not an Arrow IPC stream (${(err as Error).message}).`);
-  }
-  if (reader.isFile()) throw new InvalidInputError('Send the Arrow IPC stream format, not the file format.');
-  let batches = 0;
-  const iterator = reader[Symbol.asyncIterator]();
-  for (;;) {
-    let next: IteratorResult<Parameters<typeof columnsOfRecordBatch>[0]>;
-    try {
-      next = await iterator.next();
-    } catch (err) {
-      if (err instanceof PedigreeError) throw err;
-      throw new InvalidInputError(`The Arrow IPC stream is truncated or malformed after ${batches} record batch(es) (${(err as Error).message}); nothing was stored.`);
-    }
-    if (next.done) break;
-    batches++;
-    yield columnsOfRecordBatch(next.value);
-  }
-  if (batches === 0 && !reader.schema) throw new InvalidInputError('The body holds no Arrow IPC stream.');
-}
-
-export async function* jsonLineBatches(body: AsyncIterable<Uint8Array>): AsyncIterable<PredictionColumns> {
-  for await (const group of lineGroups(body, JSON_LINES_BATCH)) yield columnsOfRecords(parseJsonLines(group.text, group.first));
-}
 
 @Controller('api/v1')
 export class PredictionsController {

@@ -17,7 +17,7 @@ import { MetricsService } from '../../platform/metrics/metrics';
 import { attribute } from './attribution';
 import { PredictionColumns } from './columns';
 import { encodeCopy } from './copy-encoder';
-import { batchesOfMessage } from './message-decoder';
+import { batchesOfMessage, messagePayloadText } from './decoders';
 import { PredictionPartitions } from './partitions';
 import { PredictionWriter, WriteResult } from './prediction-writer';
 
@@ -32,7 +32,7 @@ const MAINTENANCE_MS = 3_600_000;
 
 @Injectable()
 export class PredictionIngestService implements OnApplicationBootstrap, OnModuleDestroy {
-  readonly partitions: PredictionPartitions;
+  private readonly partitions: PredictionPartitions;
   private readonly writer: PredictionWriter;
   private readonly records: Counter<'source' | 'outcome'>;
   private readonly latency: Histogram<'source'>;
@@ -120,6 +120,11 @@ export class PredictionIngestService implements OnApplicationBootstrap, OnModule
   /** Stores one Kafka message (an Arrow IPC stream or JSON lines) in one transaction — a savepoint when nested. */
   ingestMessage(value: Uint8Array, source: string): Promise<PredictionIngestResult> {
     return this.ingest(batchesOfMessage(value), source);
+  }
+
+  /** A message that could not be stored, as text for a dead letter. */
+  messagePayloadText(value: Uint8Array): string {
+    return messagePayloadText(value);
   }
 
   /** Looks up deployments and model versions a batch names that this request has not seen yet. */
