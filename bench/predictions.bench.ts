@@ -18,6 +18,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { columnsOfRecordBatch } from '../src/predictions/ingest/arrow-decoder';
 import { attribute, DAY_MS } from '../src/predictions/ingest/attribution';
 import { encodeCopy, PREDICTION_COPY_COLUMNS } from '../src/predictions/ingest/copy-encoder';
+import { uuidV7Time } from '../src/predictions/prediction-query.service';
 import { generateBatch, GeneratedBatch } from './predictions-data';
 import { BENCH_KEY, inParallel, latency, startBenchApp, table, BenchApp } from './support';
 
@@ -81,7 +82,6 @@ async function lookups(bench: BenchApp, ids: string[]): Promise<{ p50: number; p
 
 /** The lookup statement the service runs, timed directly and explained, for the figures in bench/README.md. */
 async function lookupSql(sql: Client, ids: string[]): Promise<{ p50: number; p99: number; plan: string }> {
-  const { uuidV7Time } = await import('../src/predictions/prediction-query.service.js');
   const text = `SELECT COALESCE(id, uid::text) AS id, ts, deployment_id, model_version_id, input::text, output::text, latency_ms FROM prediction WHERE uid = $1 AND day = ANY($2::date[])`;
   const days = (id: string) => {
     const d = Math.floor(uuidV7Time(id)! / DAY_MS);

@@ -4,7 +4,6 @@
  * window — both from the `prediction_count` rollup, never from the rows.
  */
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { DeploymentsService } from '../catalog/deployments/deployments.service';
 import { PredictionCounterHook, ServingWindowRef } from '../catalog/impact/prediction-counter';
 import { Db } from '../platform/database/db';
 import { InvalidInputError, NotFoundError } from '../platform/errors/errors';
@@ -38,7 +37,6 @@ export const MAX_STAT_BUCKETS = 10_000;
 export class PredictionQueryService implements OnModuleInit {
   constructor(
     private readonly db: Db,
-    private readonly deployments: DeploymentsService,
     private readonly hook: PredictionCounterHook,
   ) {}
 
@@ -62,22 +60,21 @@ export class PredictionQueryService implements OnModuleInit {
     return rows[0];
   }
 
-  async stats(args: PredictionStatsArgs): Promise<PredictionStatsRow[]> {
+  /** Counts on one deployment (resolved by the caller) per model version per bucket. */
+  async stats(deploymentId: string, args: PredictionStatsArgs): Promise<PredictionStatsRow[]> {
     if (args.to <= args.from) throw new InvalidInputError('`to` must be after `from`.');
     const bucketMs = { MINUTE: 60_000, HOUR: 3_600_000, DAY: DAY_MS }[args.bucket];
     const buckets = Math.ceil((args.to.getTime() - args.from.getTime()) / bucketMs);
     if (buckets > MAX_STAT_BUCKETS) {
       throw new InvalidInputError(`${buckets} ${args.bucket.toLowerCase()} buckets requested; at most ${MAX_STAT_BUCKETS}. Use a coarser bucket or a shorter range.`);
     }
-    const deployment = (await this.deployments.servingHistories([args.deploymentUrn])).get(args.deploymentUrn);
-    if (!deployment) throw new NotFoundError(`No deployment ${args.deploymentUrn}.`);
     return this.db.query<PredictionStatsRow>(
       `SELECT date_bin($4::interval, minute, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS "bucketStart",
               model_version_id::text AS "modelVersionId", sum(n)::float8 AS "count"
          FROM prediction_count
         WHERE deployment_id = $1 AND minute >= $2 AND minute < $3
         GROUP BY 1, 2 ORDER BY 1, 2`,
-      [deployment.id, args.from, args.to, BUCKETS[args.bucket]],
+      [deploymentId, args.from, args.to, BUCKETS[args.bucket]],
     );
   }
 

@@ -3,6 +3,7 @@ import { AccessService } from '../access/access.service';
 import type { AuthenticatedRequest } from '../access/auth.guard';
 import { Deployment } from '../catalog/deployments/deployment.types';
 import { CatalogReader } from '../catalog/nodes/catalog.reader';
+import { NodeKind } from '../catalog/nodes/node.types';
 import { Entity } from '../catalog/nodes/node.repository';
 import { ModelVersion } from '../catalog/models/model.types';
 import { LineageService } from '../lineage/lineage.service';
@@ -43,8 +44,9 @@ export class PredictionsResolver {
 
   @Query(() => [PredictionStatsRow], { description: 'Predictions per model version per time bucket on one deployment (minute resolution).' })
   @Authorize('read', 'Catalog')
-  predictionStats(@Args() args: PredictionStatsArgs): Promise<PredictionStatsRow[]> {
-    return this.predictions.stats(args);
+  async predictionStats(@Args() args: PredictionStatsArgs, @Context() ctx: RequestContext): Promise<PredictionStatsRow[]> {
+    const deployment = await this.reader.get(ctx, NodeKind.DEPLOYMENT, args.deploymentUrn);
+    return this.predictions.stats(deployment.id, args);
   }
 
   @Query(() => PredictionReplay, { description: 'Runs the logged input through the exact model version artifact again and compares outputs.' })

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { InvalidInputError } from '../../platform/errors/errors';
 import { Attributed } from './attribution';
 import { isValid, PredictionColumns, TextColumn } from './columns';
-import { writeUid } from './prediction-uid';
+import { HEX, writeUid } from './prediction-uid';
 
 export const PREDICTION_COPY_COLUMNS =
   'uid, id, day, ts, deployment_id, model_version_id, input, output, input_sha256, output_sha256, latency_ms, metadata';
@@ -35,10 +35,6 @@ export interface EncodedBatch {
 function spanBytes(col: TextColumn | null, n: number): number {
   return col ? col.offsets[col.base + n] - col.offsets[col.base] : 0;
 }
-
-const HEX = new Int8Array(128).fill(-1);
-for (let c = 0; c < 10; c++) HEX[48 + c] = c;
-for (let c = 0; c < 6; c++) HEX[97 + c] = HEX[65 + c] = 10 + c;
 
 export function encodeCopy(cols: PredictionColumns, at: Attributed): EncodedBatch {
   const n = cols.length;

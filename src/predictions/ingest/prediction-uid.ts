@@ -6,7 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 
-const HEX = new Int8Array(128).fill(-1);
+/** The value of an ASCII hexadecimal digit by its code (-1 for anything else). */
+export const HEX = new Int8Array(128).fill(-1);
 for (let c = 0; c < 10; c++) HEX[48 + c] = c;
 for (let c = 0; c < 6; c++) HEX[97 + c] = HEX[65 + c] = 10 + c;
 const DASH = 45;
