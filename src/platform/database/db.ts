@@ -70,9 +70,8 @@ class ClientSql implements Sql {
  * Streams `data` into `COPY … FROM STDIN` on the current transaction's connection. Errors keep PostgreSQL's
  * shape (code, where): the caller knows which rows it sent and says which one failed.
  */
-async function copyInto(client: PoolClient, text: string, data: Buffer | Iterable<Buffer>): Promise<void> {
-  const source = Buffer.isBuffer(data) ? Readable.from([data]) : Readable.from(data);
-  await pipeline(source, client.query(copyFrom(text)));
+async function copyInto(client: PoolClient, text: string, data: Buffer): Promise<void> {
+  await pipeline(Readable.from([data]), client.query(copyFrom(text)));
 }
 
 export class Db implements Sql {
@@ -126,7 +125,7 @@ export class Db implements Sql {
   }
 
   /** COPY … FROM STDIN inside the surrounding transaction (there must be one: COPY needs its connection). */
-  async copyIn(text: string, data: Buffer | Iterable<Buffer>): Promise<void> {
+  async copyIn(text: string, data: Buffer): Promise<void> {
     const tx = this.current.getStore();
     if (!tx?.connection) throw new Error('Db.copyIn runs inside Db.transaction only');
     this.count(text);
