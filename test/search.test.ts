@@ -166,3 +166,23 @@ describe('reindex', () => {
     assert.deepEqual(await top('gone'), []);
   });
 });
+
+describe('search with ELASTICSEARCH_URL set and the cluster down', () => {
+  it('starts, answers searches with a retryable UNAVAILABLE error, and keeps every change in the outbox', async () => {
+    const es = await startTestApp({ ELASTICSEARCH_URL: 'http://127.0.0.1:9' });
+    try {
+      const urn = await dataset(es, 'public.while_down', { description: 'Written while the search cluster is down.' });
+      const res = await es.gql(SEARCH, { q: 'while down' });
+      assert.equal(codeOf(res), 'UNAVAILABLE', JSON.stringify(res.errors));
+      assert.match(res.errors![0].message, /Elasticsearch is unavailable/);
+      assert.equal(codeOf(await es.gql(`{ suggest(prefix: "while") { urn } }`)), 'UNAVAILABLE');
+      const waiting = await es.db.query<{ n: string }>(
+        `SELECT count(*) AS n FROM search_outbox o JOIN node n ON n.id = o.node_id WHERE n.urn = $1`,
+        [urn],
+      );
+      assert.ok(Number(waiting[0].n) >= 1, 'the change waits in the outbox for the cluster to come back');
+    } finally {
+      await es.close();
+    }
+  });
+});

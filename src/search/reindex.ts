@@ -1,7 +1,8 @@
 /**
- * Rebuilding the search index from the catalog: every node, in pages, through the same document builder and
- * adapter as the outbox indexer; then documents not rewritten by this pass (entities no longer searchable)
- * are removed. Searches keep answering meanwhile, and the outbox keeps draining.
+ * Rebuilding the search index from the catalog: every node, in pages, through the same document builder as
+ * the outbox indexer, into the adapter's rebuild (PostgreSQL: in place, then documents this pass did not
+ * rewrite are removed; Elasticsearch: a new index, then the alias moves to it). Searches keep answering
+ * meanwhile, and the outbox keeps draining; a failed rebuild leaves the live index as it was.
  */
 import type { SearchDocumentsService } from '../catalog/search/search-documents.service';
 import type { SearchIndex } from './search-index.port';
@@ -17,19 +18,24 @@ export async function reindexAll(
   onProgress: (p: ReindexProgress) => void = () => undefined,
   pageSize = 2000,
 ): Promise<ReindexProgress & { removed: number; seconds: number }> {
-  const started = await index.clock();
   const t0 = performance.now();
+  const rebuild = await index.beginRebuild();
   const progress = { nodes: 0, documents: 0 };
-  for (let after = '0'; ; ) {
-    const ids = await documents.nodeIdPage(after, pageSize);
-    if (!ids.length) break;
-    const docs = await documents.documents(ids);
-    await index.apply(docs);
-    progress.nodes += ids.length;
-    progress.documents += docs.length;
-    onProgress(progress);
-    after = ids[ids.length - 1];
+  try {
+    for (let after = '0'; ; ) {
+      const ids = await documents.nodeIdPage(after, pageSize);
+      if (!ids.length) break;
+      const docs = await documents.documents(ids);
+      await rebuild.apply(docs);
+      progress.nodes += ids.length;
+      progress.documents += docs.length;
+      onProgress(progress);
+      after = ids[ids.length - 1];
+    }
+  } catch (err) {
+    await rebuild.abort().catch(() => undefined);
+    throw err;
   }
-  const removed = await index.removeIndexedBefore(started);
+  const { removed } = await rebuild.finish();
   return { ...progress, removed, seconds: (performance.now() - t0) / 1000 };
 }

@@ -1,6 +1,8 @@
 /**
  * The search index port. Adapters: PostgreSQL (`postgres/`, the default: tsvector with weights + pg_trgm,
- * no setup). Documents come from the catalog (SearchDocumentsService); the indexer feeds them in.
+ * no setup) and Elasticsearch (`elasticsearch/`, when ELASTICSEARCH_URL is set). Documents come from the
+ * catalog (SearchDocumentsService); the indexer feeds them in. Both adapters pass one contract test suite
+ * (test/search-contract/).
  */
 import type { SearchDocument } from '../catalog/search/search-documents.service';
 
@@ -13,6 +15,29 @@ export interface SearchFilterInput {
   platforms?: string[];
 }
 
+/**
+ * Conditions on a document's kind, domain, owner team, tags and classifications. A rule matches a document
+ * when every field it names matches (a field matches when the document has any of the listed values); a rule
+ * naming no field matches every document.
+ */
+export interface AccessRule {
+  kinds?: string[];
+  domains?: string[];
+  ownerTeams?: string[];
+  tags?: string[];
+  classifications?: string[];
+}
+
+/**
+ * Which documents a caller may see, pushed down into the index query (never applied after paging, so pages
+ * are full and totals and facets true): those matching at least one `allow` rule and no `deny` rule.
+ * Absent = everything (an administrator). The access policies compile to this.
+ */
+export interface AccessScope {
+  allow: AccessRule[];
+  deny: AccessRule[];
+}
+
 export interface SearchRequest {
   /** Lowercase words of the query (identifiers already split); empty = browse by usage. */
   words: string[];
@@ -21,6 +46,16 @@ export interface SearchRequest {
   filter: SearchFilterInput;
   offset: number;
   limit: number;
+  access?: AccessScope;
+}
+
+export interface SuggestRequest {
+  /** Lowercase words of the prefix. */
+  words: string[];
+  /** The prefix as typed (trimmed). */
+  prefix: string;
+  limit: number;
+  access?: AccessScope;
 }
 
 export interface IndexHit {
@@ -47,15 +82,33 @@ export interface IndexSuggestion {
   name: string;
 }
 
-export interface SearchIndex {
-  /** Adds or replaces documents. */
+/** A full rebuild in progress: documents applied here replace the index's content when it finishes. */
+export interface IndexRebuild {
   apply(docs: SearchDocument[]): Promise<void>;
-  /** The index's own clock (documents are stamped with it). */
-  clock(): Promise<Date>;
-  /** Removes documents last written before `time` (after a full reindex); returns how many. */
-  removeIndexedBefore(time: Date): Promise<number>;
+  /** Makes the rebuilt content the live one; returns how many documents left the index. */
+  finish(): Promise<{ removed: number }>;
+  /** Gives up; the live index is as it was (plus whatever the outbox applied meanwhile). */
+  abort(): Promise<void>;
+}
+
+export interface SearchIndex {
+  /** Readies the backing store (templates, the first index); idempotent. */
+  init(): Promise<void>;
+  /**
+   * Adds or replaces documents. A document never replaces a newer one of the same entity (by
+   * `SearchDocument.version`), so concurrent indexers and a rebuild running beside the outbox cannot
+   * bring back stale content.
+   */
+  apply(docs: SearchDocument[]): Promise<void>;
+  /**
+   * Starts a rebuild from scratch. Searches keep answering from the live content meanwhile, and documents
+   * applied through `apply` during the rebuild reach the rebuilt content too.
+   */
+  beginRebuild(): Promise<IndexRebuild>;
   search(request: SearchRequest): Promise<IndexResult>;
-  suggest(words: string[], prefix: string, limit: number): Promise<IndexSuggestion[]>;
+  suggest(request: SuggestRequest): Promise<IndexSuggestion[]>;
+  /** Releases connections (service shutdown). */
+  close(): Promise<void>;
 }
 
 export const SEARCH_INDEX = Symbol('SEARCH_INDEX');

@@ -20,6 +20,8 @@ const IDLE_MS = 200;
 @Injectable()
 export class SearchIndexer implements OnApplicationBootstrap, OnApplicationShutdown {
   private running = false;
+  /** Whether the index's store is ready (Elasticsearch: template and first index); retried until it is. */
+  private ready = false;
   private loop?: Promise<void>;
   /** Ends the current idle wait at once (shutdown must not wait out a poll interval or a backoff). */
   private wake?: () => void;
@@ -71,6 +73,10 @@ export class SearchIndexer implements OnApplicationBootstrap, OnApplicationShutd
 
   /** Applies one batch from the outbox; the number of entries consumed (0 when it was empty). */
   async drainOnce(limit = BATCH): Promise<number> {
+    if (!this.ready) {
+      await this.index.init();
+      this.ready = true;
+    }
     return this.db.transaction(async (tx) => {
       const rows = await tx.query<{ id: string }>(
         // = ANY(ARRAY(…)) keeps this an index probe per claimed id whatever the planner thinks of the outbox's

@@ -1,7 +1,7 @@
 /** Search and suggest: validates and normalises the request, asks the active index, pages with cursors. */
 import { Inject, Injectable } from '@nestjs/common';
 import { InvalidInputError } from '../platform/errors/errors';
-import { IndexResult, IndexSuggestion, SEARCH_INDEX, SearchIndex, searchWords } from './search-index.port';
+import { AccessScope, IndexResult, IndexSuggestion, SEARCH_INDEX, SearchIndex, searchWords } from './search-index.port';
 import { MAX_QUERY_LENGTH, SearchArgs } from './search.types';
 
 const MAX_WORDS = 12;
@@ -19,7 +19,8 @@ const encodeCursor = (offset: number) => Buffer.from(`o:${offset}`).toString('ba
 export class SearchService {
   constructor(@Inject(SEARCH_INDEX) private readonly index: SearchIndex) {}
 
-  async search(args: SearchArgs): Promise<IndexResult & { endCursor: string | null; hasNextPage: boolean }> {
+  /** `access`: what the caller may see, pushed down into the index query; absent = everything. */
+  async search(args: SearchArgs, access?: AccessScope): Promise<IndexResult & { endCursor: string | null; hasNextPage: boolean }> {
     const text = args.query.trim();
     if (text.length > MAX_QUERY_LENGTH) {
       throw new InvalidInputError(`The query has ${text.length} characters; at most ${MAX_QUERY_LENGTH}. Search for the words that matter.`);
@@ -27,16 +28,16 @@ export class SearchService {
     const words = [...new Set(searchWords(text))].slice(0, MAX_WORDS).map((w) => w.slice(0, 60));
     const offset = decodeCursor(args.after);
     if (offset > 10_000) throw new InvalidInputError('Search pages reach 10,000 results deep; narrow the query or the filter.');
-    const result = await this.index.search({ words, text, filter: args.filter ?? {}, offset, limit: args.first + 1 });
+    const result = await this.index.search({ words, text, filter: args.filter ?? {}, offset, limit: args.first + 1, access });
     const hasNextPage = result.hits.length > args.first;
     const hits = result.hits.slice(0, args.first);
     return { ...result, hits, hasNextPage, endCursor: hits.length ? encodeCursor(offset + hits.length) : null };
   }
 
-  async suggest(prefix: string): Promise<IndexSuggestion[]> {
+  async suggest(prefix: string, access?: AccessScope): Promise<IndexSuggestion[]> {
     const text = prefix.trim();
     if (!text) return [];
     if (text.length > 100) throw new InvalidInputError('A suggestion prefix has at most 100 characters.');
-    return this.index.suggest(searchWords(text).slice(0, MAX_WORDS), text, MAX_SUGGESTIONS);
+    return this.index.suggest({ words: searchWords(text).slice(0, MAX_WORDS), prefix: text, limit: MAX_SUGGESTIONS, access });
   }
 }

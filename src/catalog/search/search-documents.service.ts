@@ -26,6 +26,12 @@ export interface SearchDocument {
   classifications: string[];
   platform: string | null;
   usage: number;
+  /**
+   * Orders documents of one entity: microseconds since the epoch at the start of the statement that read
+   * it (a decimal string). A change committed after that read is indexed by a later build with a greater
+   * version, so an index keeps the greatest and never goes back to stale content.
+   */
+  version: string;
 }
 
 /** How far back runs reading a dataset count as usage. */
@@ -40,7 +46,8 @@ SELECT n.id::text AS "nodeId", n.kind, n.urn, n.name, n.description, n.domain, n
        COALESCE(cols.names, feats.names, '') AS columns,
        COALESCE(cols.descriptions, feats.descriptions, '') AS "columnDescriptions",
        concat_ws(' ', r.run_key, n.properties->'openlineage:job'->>'name', cv.repository_url, cv.path, dep.environment) AS detail,
-       0::float8 AS usage
+       0::float8 AS usage,
+       (extract(epoch FROM statement_timestamp()) * 1000000)::bigint::text AS version
   FROM node n
   LEFT JOIN dataset d ON n.kind = 'dataset' AND d.id = n.id
   LEFT JOIN run r ON n.kind = 'run' AND r.id = n.id

@@ -42,6 +42,12 @@ const schema = z.object({
   PEDIGREE_PREDICTIONS_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024 * 1024).default(1024 * 1024 * 1024),
   PEDIGREE_ARTIFACT_ROOTS: z.string().default(''),
   PEDIGREE_SEARCH_INDEXER: boolish.default('true'),
+  ELASTICSEARCH_URL: z.string().regex(/^https?:\/\/\S+$/, 'must be an http:// or https:// URL').optional(),
+  ELASTICSEARCH_INDEX: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9._-]{0,100}$/, 'lowercase letters, digits, dots, dashes and underscores (an index name prefix)')
+    .default('pedigree-catalog'),
+  ELASTICSEARCH_API_KEY: z.string().min(1).max(1000).optional(),
   KAFKA_BROKERS: z
     .string()
     .regex(/^[^\s,]+(,[^\s,]+)*$/, 'a comma-separated list of host:port')
@@ -88,6 +94,13 @@ export interface PedigreeConfig {
   };
   /** Whether this instance drains the search outbox (replicas may all do it; they share the work). */
   searchIndexer: boolean;
+  /** Present when ELASTICSEARCH_URL is set: search runs on Elasticsearch instead of PostgreSQL. */
+  elasticsearch?: {
+    url: string;
+    /** Alias searched and written; concrete indices are `<index>-v<n>`, a rebuild in progress is `<index>-next`. */
+    index: string;
+    apiKey?: string;
+  };
   /** Present when KAFKA_BROKERS is set: the service consumes these topics in one consumer group. */
   kafka?: {
     brokers: string[];
@@ -145,6 +158,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       artifactRoots: (c.PEDIGREE_ARTIFACT_ROOTS || join(c.PEDIGREE_DATA_DIR, 'artifacts')).split(',').filter(Boolean).map((r) => resolve(r)),
     },
     searchIndexer: c.PEDIGREE_SEARCH_INDEXER,
+    elasticsearch: c.ELASTICSEARCH_URL ? { url: c.ELASTICSEARCH_URL, index: c.ELASTICSEARCH_INDEX, apiKey: c.ELASTICSEARCH_API_KEY } : undefined,
     kafka: c.KAFKA_BROKERS
       ? {
           brokers: c.KAFKA_BROKERS.split(','),

@@ -9,8 +9,10 @@
 import { Injectable } from '@nestjs/common';
 import type { SearchDocument } from '../../catalog/search/search-documents.service';
 import { Db, Sql } from '../../platform/database/db';
-import { FacetCount, IndexResult, IndexSuggestion, SearchIndex, SearchRequest } from '../search-index.port';
+import { AccessRule, AccessScope, FacetCount, IndexRebuild, IndexResult, IndexSuggestion, SearchIndex, SearchRequest, SuggestRequest } from '../search-index.port';
 
+// A document replaces the stored one only when it is not older (see SearchDocument.version); its version
+// becomes `indexed_at`, exactly (whole seconds plus the microseconds, no floating point on the way).
 const APPLY_SQL = `
 INSERT INTO search_document AS s (node_id, kind, urn, name, words, description, column_words, detail, domain, owner_team,
                                   tags, classifications, platform, usage, tsv, indexed_at)
@@ -19,28 +21,45 @@ SELECT x."nodeId"::bigint, x.kind, x.urn, x.name, search_words(x.name), x.descri
        setweight(to_tsvector('simple', search_words(x.name)), 'A') || setweight(to_tsvector('english', search_words(x.name)), 'A') ||
        setweight(to_tsvector('simple', search_words(x.columns) || ' ' || array_to_string(x.tags, ' ')), 'B') ||
        setweight(to_tsvector('english', coalesce(x.description, '') || ' ' || x."columnDescriptions" || ' ' || search_words(x.detail)), 'C'),
-       now()
+       to_timestamp(x.version / 1000000) + (x.version % 1000000) * interval '1 microsecond'
   FROM jsonb_to_recordset($1::jsonb) AS x("nodeId" text, kind text, urn text, name text, description text, columns text,
-       "columnDescriptions" text, detail text, domain text, "ownerTeam" text, tags text[], classifications text[], platform text, usage float8)
+       "columnDescriptions" text, detail text, domain text, "ownerTeam" text, tags text[], classifications text[], platform text,
+       usage float8, version bigint)
 ON CONFLICT (node_id) DO UPDATE SET kind = EXCLUDED.kind, urn = EXCLUDED.urn, name = EXCLUDED.name, words = EXCLUDED.words,
   description = EXCLUDED.description, column_words = EXCLUDED.column_words, detail = EXCLUDED.detail, domain = EXCLUDED.domain,
   owner_team = EXCLUDED.owner_team, tags = EXCLUDED.tags, classifications = EXCLUDED.classifications, platform = EXCLUDED.platform,
-  usage = EXCLUDED.usage, tsv = EXCLUDED.tsv, indexed_at = EXCLUDED.indexed_at`;
+  usage = EXCLUDED.usage, tsv = EXCLUDED.tsv, indexed_at = EXCLUDED.indexed_at
+WHERE s.indexed_at <= EXCLUDED.indexed_at`;
 
-/** Filters as SQL over `d` with parameters from $6 on (the search statement's first five are fixed). */
-function filterSql(filter: SearchRequest['filter'], params: unknown[]): string {
+type Fields = AccessRule & { platforms?: string[] };
+
+/** One SQL condition per field the rule names, over `d`, its values bound as parameters appended to `params`. */
+function fieldConditions(fields: Fields, params: unknown[]): string[] {
   const parts: string[] = [];
   const add = (sql: (p: string) => string, values: string[] | undefined) => {
     if (!values?.length) return;
     params.push(values);
     parts.push(sql(`$${params.length}::text[]`));
   };
-  add((p) => `d.kind = ANY(${p})`, filter.kinds);
-  add((p) => `d.domain = ANY(${p})`, filter.domains);
-  add((p) => `d.owner_team = ANY(${p})`, filter.ownerTeams);
-  add((p) => `d.tags && ${p}`, filter.tags);
-  add((p) => `d.classifications && ${p}`, filter.classifications);
-  add((p) => `d.platform = ANY(${p})`, filter.platforms);
+  add((p) => `d.kind = ANY(${p})`, fields.kinds);
+  add((p) => `d.domain = ANY(${p})`, fields.domains);
+  add((p) => `d.owner_team = ANY(${p})`, fields.ownerTeams);
+  add((p) => `d.tags && ${p}`, fields.tags);
+  add((p) => `d.classifications && ${p}`, fields.classifications);
+  add((p) => `d.platform = ANY(${p})`, fields.platforms);
+  return parts;
+}
+
+const anyRule = (rules: AccessRule[], params: unknown[]) =>
+  rules.length ? rules.map((r) => `(${['true', ...fieldConditions(r, params)].join(' AND ')})`).join(' OR ') : 'false';
+
+/** The filter and the caller's access scope as one SQL condition over `d` (`AND …`, or nothing). */
+function whereSql(filter: Fields, access: AccessScope | undefined, params: unknown[]): string {
+  const parts = fieldConditions(filter, params);
+  if (access) {
+    parts.push(`(${anyRule(access.allow, params)})`);
+    if (access.deny.length) parts.push(`NOT (${anyRule(access.deny, params)})`);
+  }
   return parts.length ? `AND ${parts.join(' AND ')}` : '';
 }
 
@@ -61,14 +80,28 @@ export class PostgresSearchIndex implements SearchIndex {
     if (docs.length) await this.db.query(APPLY_SQL, [JSON.stringify(docs)]);
   }
 
-  async clock(): Promise<Date> {
-    const [{ now }] = await this.db.query<{ now: Date }>(`SELECT clock_timestamp() AS now`);
-    return now;
+  async init(): Promise<void> {
+    // The migrations made the table.
   }
 
-  async removeIndexedBefore(time: Date): Promise<number> {
-    const rows = await this.db.query(`DELETE FROM search_document WHERE indexed_at < $1 RETURNING node_id`, [time]);
-    return rows.length;
+  async close(): Promise<void> {
+    // The pool is the database module's.
+  }
+
+  /**
+   * Rebuilds in place: every document the rebuild writes is stamped with its (later) version, so when it
+   * finishes, documents stamped before it started are those of entities no longer searchable.
+   */
+  async beginRebuild(): Promise<IndexRebuild> {
+    const [{ started }] = await this.db.query<{ started: string }>(`SELECT clock_timestamp()::text AS started`);
+    return {
+      apply: (docs) => this.apply(docs),
+      finish: async () => {
+        const rows = await this.db.query(`DELETE FROM search_document WHERE indexed_at < $1::timestamptz RETURNING node_id`, [started]);
+        return { removed: rows.length };
+      },
+      abort: async () => undefined,
+    };
   }
 
   /**
@@ -86,7 +119,7 @@ export class PostgresSearchIndex implements SearchIndex {
     // $1 tsquery text, $2 the words joined, $3 the text as typed (lowercase), $4 limit, $5 offset
     const tsquery = r.words.map((w) => `${w}:*`).join(' & ');
     const params: unknown[] = [tsquery, r.words.join(' '), r.text.toLowerCase(), r.limit, r.offset];
-    const filters = filterSql(r.filter, params);
+    const filters = whereSql(r.filter, r.access, params);
     const names = `(CASE WHEN lower(d.name) = q.typed OR d.words = q.words THEN 100 ELSE 0 END)
          + (CASE WHEN d.words LIKE q.words || '%' THEN 20 ELSE 0 END)`;
     const { match, score } = {
@@ -133,22 +166,23 @@ export class PostgresSearchIndex implements SearchIndex {
    * Names starting with the prefix, then names with a word starting with it — each read in index order and
    * bounded (SUGGEST_POOL) before ranking by usage, so a short prefix matching half the catalog stays cheap.
    */
-  async suggest(words: string[], prefix: string, limit: number): Promise<IndexSuggestion[]> {
+  async suggest({ words, prefix, limit, access }: SuggestRequest): Promise<IndexSuggestion[]> {
     const like = `${prefix.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    const joined = words.join(' ');
+    const params: unknown[] = [like, words.join(' '), limit, SUGGEST_POOL];
+    const visible = whereSql({}, access, params);
     return this.db.query<IndexSuggestion>(
       `WITH by_name AS (
-         SELECT node_id, kind, urn, name, usage, 0 AS tier FROM search_document
-          WHERE lower(name) LIKE $1 ORDER BY lower(name) LIMIT $4),
+         SELECT node_id, kind, urn, name, usage, 0 AS tier FROM search_document d
+          WHERE lower(name) LIKE $1 ${visible} ORDER BY lower(name) LIMIT $4),
        by_word AS (
-         SELECT node_id, kind, urn, name, usage, 1 AS tier FROM search_document
+         SELECT node_id, kind, urn, name, usage, 1 AS tier FROM search_document d
           WHERE length($2) >= 3 AND (SELECT count(*) FROM by_name) < $3 AND (words LIKE $2 || '%' OR words LIKE '% ' || $2 || '%')
-            AND node_id NOT IN (SELECT node_id FROM by_name)
+            AND node_id NOT IN (SELECT node_id FROM by_name) ${visible}
           LIMIT $4)
        SELECT node_id::text AS "nodeId", kind, urn, name
          FROM (SELECT * FROM by_name UNION ALL SELECT * FROM by_word) s
         ORDER BY tier, usage DESC, name, node_id LIMIT $3`,
-      [like, joined, limit, SUGGEST_POOL],
+      params,
     );
   }
 }
