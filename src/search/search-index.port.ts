@@ -72,6 +72,8 @@ export interface FacetCount {
 export interface IndexResult {
   hits: IndexHit[];
   total: number;
+  /** True when total and facets are estimates (many matches); the hits are ranked all the same. */
+  approximate: boolean;
   facets: Record<'kinds' | 'domains' | 'ownerTeams' | 'tags' | 'classifications' | 'platforms', FacetCount[]>;
 }
 

@@ -1,8 +1,10 @@
 /**
  * Drains `search_outbox` into the search index: claims up to a batch of entries (SKIP LOCKED, so replicas
  * share the work), builds the documents from the catalog and applies them — with the PostgreSQL index in the
- * same transaction as the claim, so an entry leaves the outbox only with its document written. Polls every
- * 200 ms while idle. Lag (entries waiting, age of the oldest) is on /metrics.
+ * same transaction as the claim, so an entry leaves the outbox only with its document written. Several
+ * workers (PEDIGREE_SEARCH_INDEXER_WORKERS) drain at once — document versions keep a slower one from
+ * writing stale content. Polls every 200 ms while idle. Lag (entries waiting, age of the oldest) is on
+ * /metrics.
  */
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
@@ -22,9 +24,9 @@ export class SearchIndexer implements OnApplicationBootstrap, OnApplicationShutd
   private running = false;
   /** Whether the index's store is ready (Elasticsearch: template and first index); retried until it is. */
   private ready = false;
-  private loop?: Promise<void>;
-  /** Ends the current idle wait at once (shutdown must not wait out a poll interval or a backoff). */
-  private wake?: () => void;
+  private loops: Promise<void>[] = [];
+  /** End the current idle waits at once (shutdown must not wait out a poll interval or a backoff). */
+  private readonly wakers = new Set<() => void>();
   private readonly indexed: Counter;
 
   constructor(
@@ -62,13 +64,13 @@ export class SearchIndexer implements OnApplicationBootstrap, OnApplicationShutd
   onApplicationBootstrap(): void {
     if (!this.config.searchIndexer) return;
     this.running = true;
-    this.loop = this.run();
+    this.loops = Array.from({ length: this.config.searchIndexerWorkers }, () => this.run());
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.running = false;
-    this.wake?.();
-    await this.loop;
+    for (const wake of this.wakers) wake();
+    await Promise.all(this.loops);
   }
 
   /** Applies one batch from the outbox; the number of entries consumed (0 when it was empty). */
@@ -103,11 +105,13 @@ export class SearchIndexer implements OnApplicationBootstrap, OnApplicationShutd
 
   private pause(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.wake = () => {
+      const wake = () => {
         clearTimeout(timer);
+        this.wakers.delete(wake);
         resolve();
       };
+      const timer = setTimeout(wake, ms);
+      this.wakers.add(wake);
     });
   }
 

@@ -63,6 +63,11 @@ export class SearchFacets {
 export class SearchResults {
   @Field(() => [SearchHit]) hits: SearchHit[];
   @Field(() => Int) total: number;
+  @Field({
+    description:
+      'True when `total` and the facet counts are estimates: a query matching more than about 10,000 entities is counted from a sample (PostgreSQL index). The hits are ranked the same either way.',
+  })
+  approximate: boolean;
   @Field(() => SearchFacets) facets: SearchFacets;
   @Field(() => String, { nullable: true, description: 'Pass as `after` for the next page.' }) endCursor: string | null;
   @Field() hasNextPage: boolean;

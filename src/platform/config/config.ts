@@ -42,6 +42,7 @@ const schema = z.object({
   PEDIGREE_PREDICTIONS_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024 * 1024).default(1024 * 1024 * 1024),
   PEDIGREE_ARTIFACT_ROOTS: z.string().default(''),
   PEDIGREE_SEARCH_INDEXER: boolish.default('true'),
+  PEDIGREE_SEARCH_INDEXER_WORKERS: z.coerce.number().int().min(1).max(16).default(2),
   ELASTICSEARCH_URL: z.string().regex(/^https?:\/\/\S+$/, 'must be an http:// or https:// URL').optional(),
   ELASTICSEARCH_INDEX: z
     .string()
@@ -94,6 +95,8 @@ export interface PedigreeConfig {
   };
   /** Whether this instance drains the search outbox (replicas may all do it; they share the work). */
   searchIndexer: boolean;
+  /** Outbox batches this instance applies at the same time (each its own transaction). */
+  searchIndexerWorkers: number;
   /** Present when ELASTICSEARCH_URL is set: search runs on Elasticsearch instead of PostgreSQL. */
   elasticsearch?: {
     url: string;
@@ -158,6 +161,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       artifactRoots: (c.PEDIGREE_ARTIFACT_ROOTS || join(c.PEDIGREE_DATA_DIR, 'artifacts')).split(',').filter(Boolean).map((r) => resolve(r)),
     },
     searchIndexer: c.PEDIGREE_SEARCH_INDEXER,
+    searchIndexerWorkers: c.PEDIGREE_SEARCH_INDEXER_WORKERS,
     elasticsearch: c.ELASTICSEARCH_URL ? { url: c.ELASTICSEARCH_URL, index: c.ELASTICSEARCH_INDEX, apiKey: c.ELASTICSEARCH_API_KEY } : undefined,
     kafka: c.KAFKA_BROKERS
       ? {

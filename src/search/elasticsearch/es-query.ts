@@ -115,6 +115,7 @@ export function searchResult(res: estypes.SearchResponse): IndexResult {
   ) as IndexResult['facets'];
   return {
     total,
+    approximate: false,
     facets,
     hits: res.hits.hits.map((h) => ({
       nodeId: h._id!,

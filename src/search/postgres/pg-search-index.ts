@@ -1,79 +1,101 @@
 /**
  * The PostgreSQL search adapter. Documents live in `search_document`: a weighted tsvector (A: the name's
  * words, in both the `simple` and `english` configurations; B: column / feature names and tags; C:
- * descriptions and details, stemmed), the name's words for trigram similarity (typos), facet columns and a
- * usage signal. A query matches by full text (every word, as a prefix), or — when that finds nothing — by
- * trigram word similarity; ranking puts exact names first, then name prefixes, then weighted text rank (or
- * similarity) and usage. Facets are counted over all matches in the same statement.
+ * descriptions and details, stemmed), the name's words, facet columns and a usage signal.
+ *
+ * A search costs work bounded by the page, not by how many documents match:
+ * - Hits: candidates are the exact-name and name-prefix matches (btree on `words`) and the best-used
+ *   full-text matches (at most CANDIDATES, read in usage order or by a bitmap scan, as the planner
+ *   finds cheaper); those are scored (exact name 100, name prefix 20, 10 × text rank, usage) and paged.
+ *   When fewer than CANDIDATES documents match, that is every match, and the ranking is exact.
+ * - Total and facets: counted over every match when the planner expects at most EXACT_COUNT of them;
+ *   beyond that, estimated from a block sample of the table sized for about SAMPLE_MATCHES matches, and
+ *   the result says `approximate` (a query matching 50,000 documents does not read 50,000 rows to say so).
+ * - Typos: when nothing matches, each word that is not in the vocabulary (`search_lexeme`: the words of
+ *   names, columns and tags) is replaced by its most similar vocabulary word (trigrams), and the search runs
+ *   again with the corrected words.
  */
 import { Injectable } from '@nestjs/common';
 import type { SearchDocument } from '../../catalog/search/search-documents.service';
-import { Db, Sql } from '../../platform/database/db';
-import { AccessRule, AccessScope, FacetCount, IndexRebuild, IndexResult, IndexSuggestion, SearchIndex, SearchRequest, SuggestRequest } from '../search-index.port';
+import { Db } from '../../platform/database/db';
+import { FacetCount, IndexRebuild, IndexResult, IndexSuggestion, SearchIndex, SearchRequest, SuggestRequest } from '../search-index.port';
+import {
+  APPLY_SQL, FACET_COLUMNS_SQL, FACET_NAMES, FACETS_SQL, highlightsSql, Params, scoreSql, tsquerySql, visibleSql,
+} from './pg-search-sql';
 
-// A document replaces the stored one only when it is not older (see SearchDocument.version); its version
-// becomes `indexed_at`, exactly (whole seconds plus the microseconds, no floating point on the way).
-const APPLY_SQL = `
-INSERT INTO search_document AS s (node_id, kind, urn, name, words, description, column_words, detail, domain, owner_team,
-                                  tags, classifications, platform, usage, tsv, indexed_at)
-SELECT x."nodeId"::bigint, x.kind, x.urn, x.name, search_words(x.name), x.description, search_words(x.columns),
-       search_words(x.detail), x.domain, x."ownerTeam", x.tags, x.classifications, x.platform, x.usage,
-       setweight(to_tsvector('simple', search_words(x.name)), 'A') || setweight(to_tsvector('english', search_words(x.name)), 'A') ||
-       setweight(to_tsvector('simple', search_words(x.columns) || ' ' || array_to_string(x.tags, ' ')), 'B') ||
-       setweight(to_tsvector('english', coalesce(x.description, '') || ' ' || x."columnDescriptions" || ' ' || search_words(x.detail)), 'C'),
-       to_timestamp(x.version / 1000000) + (x.version % 1000000) * interval '1 microsecond'
-  FROM jsonb_to_recordset($1::jsonb) AS x("nodeId" text, kind text, urn text, name text, description text, columns text,
-       "columnDescriptions" text, detail text, domain text, "ownerTeam" text, tags text[], classifications text[], platform text,
-       usage float8, version bigint)
-ON CONFLICT (node_id) DO UPDATE SET kind = EXCLUDED.kind, urn = EXCLUDED.urn, name = EXCLUDED.name, words = EXCLUDED.words,
-  description = EXCLUDED.description, column_words = EXCLUDED.column_words, detail = EXCLUDED.detail, domain = EXCLUDED.domain,
-  owner_team = EXCLUDED.owner_team, tags = EXCLUDED.tags, classifications = EXCLUDED.classifications, platform = EXCLUDED.platform,
-  usage = EXCLUDED.usage, tsv = EXCLUDED.tsv, indexed_at = EXCLUDED.indexed_at
-WHERE s.indexed_at <= EXCLUDED.indexed_at`;
-
-type Fields = AccessRule & { platforms?: string[] };
-
-/** One SQL condition per field the rule names, over `d`, its values bound as parameters appended to `params`. */
-function fieldConditions(fields: Fields, params: unknown[]): string[] {
-  const parts: string[] = [];
-  const add = (sql: (p: string) => string, values: string[] | undefined) => {
-    if (!values?.length) return;
-    params.push(values);
-    parts.push(sql(`$${params.length}::text[]`));
-  };
-  add((p) => `d.kind = ANY(${p})`, fields.kinds);
-  add((p) => `d.domain = ANY(${p})`, fields.domains);
-  add((p) => `d.owner_team = ANY(${p})`, fields.ownerTeams);
-  add((p) => `d.tags && ${p}`, fields.tags);
-  add((p) => `d.classifications && ${p}`, fields.classifications);
-  add((p) => `d.platform = ANY(${p})`, fields.platforms);
-  return parts;
-}
-
-const anyRule = (rules: AccessRule[], params: unknown[]) =>
-  rules.length ? rules.map((r) => `(${['true', ...fieldConditions(r, params)].join(' AND ')})`).join(' OR ') : 'false';
-
-/** The filter and the caller's access scope as one SQL condition over `d` (`AND …`, or nothing). */
-function whereSql(filter: Fields, access: AccessScope | undefined, params: unknown[]): string {
-  const parts = fieldConditions(filter, params);
-  if (access) {
-    parts.push(`(${anyRule(access.allow, params)})`);
-    if (access.deny.length) parts.push(`NOT (${anyRule(access.deny, params)})`);
-  }
-  return parts.length ? `AND ${parts.join(' AND ')}` : '';
-}
-
-const FACET = (column: string, unnest = false) =>
-  `(SELECT COALESCE(json_agg(json_build_object('value', v, 'count', c) ORDER BY c DESC, v), '[]') FROM (
-      SELECT v, count(*)::int AS c FROM m, ${unnest ? `unnest(m.${column})` : `LATERAL (SELECT m.${column})`} AS f(v)
-       WHERE v IS NOT NULL GROUP BY v ORDER BY c DESC, v LIMIT 20) x)`;
-
-const SIMILARITY = 0.45;
+/** Best-used matches scored per search when many match (read in usage order), and when few do. */
+const USAGE_ORDER_POOL = 100;
+const EVERY_MATCH_POOL = 500;
+/** Above this many expected matches, total and facets are estimated from a sample. */
+const EXACT_COUNT = 10_000;
+/** Documents a sample reads to estimate how many match (and the facets, when they are many). */
+const SAMPLE_ROWS = 2_000;
+/** Vocabulary words a last, unfinished query word stands for at most. */
+const PREFIX_EXPANSIONS = 30;
+/** Vocabulary words a misspelt word may stand for. */
+const CORRECTIONS = 3;
+/** Trigram similarity a vocabulary word needs to replace a query word. */
+const CORRECTION_SIMILARITY = 0.3;
 /** Candidates read per suggestion tier before ranking by usage. */
 const SUGGEST_POOL = 200;
 
+type Counts = Pick<IndexResult, 'total' | 'facets' | 'approximate'>;
+interface Query {
+  r: SearchRequest;
+  /** The query's words (for the name tiers). */
+  words: string[];
+  /** What each word may match: itself, its completions (the last word) or its corrections. */
+  alternatives: string[][];
+}
+
+/** Every word matches (or browse: everything), within the filter and the caller's access. */
+function matchSql({ r, words, alternatives }: Query, p: Params): string {
+  return (words.length ? `d.tsv @@ (${tsquerySql(alternatives, p)})` : 'true') + ' ' + visibleSql(r.filter, r.access, p);
+}
+
+/**
+ * CTEs ending in \`page\` (node_id, score, highlights): candidates are the exact-name and name-prefix
+ * matches and the first \`pool\` rows of \`usedMost\` (matches, best used first); they are scored and paged.
+ */
+function pageSql(query: Query, p: Params, usedMost: string, pool: number): string {
+  const { r, words, alternatives } = query;
+  const limit = p.bind(r.limit);
+  const offset = p.bind(r.offset);
+  if (!words.length) {
+    return `page AS (SELECT d.node_id, ln(1 + d.usage) AS score, '[]'::json AS highlights
+                       FROM (${usedMost} LIMIT ${limit} OFFSET ${offset}) c JOIN search_document d USING (node_id))`;
+  }
+  const visible = visibleSql(r.filter, r.access, p);
+  const size = p.bind(Math.max(pool, r.offset + r.limit));
+  const typed = p.bind(r.text.toLowerCase());
+  const joined = p.bind(words.join(' '));
+  const tsquery = `(${tsquerySql(alternatives, p)})`;
+  return `candidates AS (
+      (SELECT d.node_id FROM search_document d WHERE (lower(d.name) = ${typed} OR d.words LIKE ${joined} || '%') ${visible} LIMIT ${size})
+      UNION
+      (${usedMost} LIMIT ${size})),
+    scored AS (
+      SELECT d.node_id, ${scoreSql(tsquery, typed, joined)} AS score FROM candidates c JOIN search_document d USING (node_id)
+       ORDER BY score DESC, d.node_id LIMIT ${limit} OFFSET ${offset}),
+    page AS (
+      SELECT s.node_id, s.score, ${highlightsSql(tsquery)} AS highlights FROM scored s JOIN search_document d USING (node_id))`;
+}
+
+const HITS_JSON = `(SELECT COALESCE(json_agg(json_build_object('nodeId', node_id::text, 'score', score, 'highlights', highlights)
+                      ORDER BY score DESC, node_id), '[]') FROM page)`;
+interface Vocabulary {
+  word: string;
+  /** The most similar vocabulary words (up to CORRECTIONS), when the word is not one of them. */
+  corrections: string[];
+  /** For the last word, when not a word of its own: the vocabulary words it begins. */
+  completions: string[];
+}
+type FacetRow = Record<(typeof FACET_NAMES)[number], FacetCount[]>;
+
 @Injectable()
 export class PostgresSearchIndex implements SearchIndex {
+  private rows = { n: 1, at: 0 };
+
   constructor(private readonly db: Db) {}
 
   async apply(docs: SearchDocument[]): Promise<void> {
@@ -81,7 +103,7 @@ export class PostgresSearchIndex implements SearchIndex {
   }
 
   async init(): Promise<void> {
-    // The migrations made the table.
+    // The migrations made the tables.
   }
 
   async close(): Promise<void> {
@@ -104,62 +126,92 @@ export class PostgresSearchIndex implements SearchIndex {
     };
   }
 
-  /**
-   * Full text first; only when it finds nothing, trigram similarity of the query to the names' words (typos).
-   * Similarity is costly per row, so it never runs over the (possibly many) full-text matches.
-   */
   async search(r: SearchRequest): Promise<IndexResult> {
-    if (r.words.length === 0) return this.run(r, 'browse');
-    const text = await this.run(r, 'text');
-    if (text.total > 0 || r.words.join(' ').length < 3) return text;
-    return this.run(r, 'fuzzy');
+    const vocabulary = r.words.length ? await this.vocabulary(r.words) : [];
+    const last = vocabulary.length - 1;
+    const result = await this.searchWords({ r, words: r.words, alternatives: vocabulary.map((v, i) => [v.word, ...(i === last ? v.completions : [])]) });
+    if (result.total > 0 || !vocabulary.some((v) => v.corrections.length)) return result;
+    const corrected = vocabulary.map((v) => (v.corrections.length ? v.corrections : [v.word]));
+    return this.searchWords({ r, words: corrected.map((c) => c[0]), alternatives: corrected });
   }
 
-  private async run(r: SearchRequest, mode: 'browse' | 'text' | 'fuzzy'): Promise<IndexResult> {
-    // $1 tsquery text, $2 the words joined, $3 the text as typed (lowercase), $4 limit, $5 offset
-    const tsquery = r.words.map((w) => `${w}:*`).join(' & ');
-    const params: unknown[] = [tsquery, r.words.join(' '), r.text.toLowerCase(), r.limit, r.offset];
-    const filters = whereSql(r.filter, r.access, params);
-    const names = `(CASE WHEN lower(d.name) = q.typed OR d.words = q.words THEN 100 ELSE 0 END)
-         + (CASE WHEN d.words LIKE q.words || '%' THEN 20 ELSE 0 END)`;
-    const { match, score } = {
-      browse: { match: 'true', score: 'ln(1 + d.usage)' },
-      text: { match: 'd.tsv @@ (q.simple || q.english)', score: `${names} + 10 * ts_rank(d.tsv, q.simple || q.english) + 0.5 * ln(1 + d.usage)` },
-      fuzzy: { match: 'q.words <% d.words', score: `${names} + 10 * word_similarity(q.words, d.words) + 0.5 * ln(1 + d.usage)` },
-    }[mode];
-    const highlights =
-      mode === 'browse'
-        ? `'[]'::json`
-        : `(SELECT COALESCE(json_agg(json_build_object('field', h.field, 'fragment', h.fragment)), '[]')
-                   FROM (VALUES ('name', ts_headline('simple', d.name, q.simple, 'HighlightAll=true, StartSel=<mark>, StopSel=</mark>')),
-                                ('description', ts_headline('english', coalesce(d.description, ''), q.english || q.simple, 'MaxFragments=2, MaxWords=20, MinWords=5, StartSel=<mark>, StopSel=</mark>')),
-                                ('columns', ts_headline('simple', d.column_words, q.simple, 'MaxFragments=3, MaxWords=8, MinWords=1, StartSel=<mark>, StopSel=</mark>'))) AS h(field, fragment)
-                  WHERE h.fragment LIKE '%<mark>%')`;
-    const sql = `
-      WITH q AS (SELECT to_tsquery('simple', $1) AS simple, to_tsquery('english', $1) AS english, $2::text AS words, $3::text AS typed),
-      m AS MATERIALIZED (
-        SELECT d.node_id, d.kind, d.domain, d.owner_team, d.tags, d.classifications, d.platform, ${score} AS score
-          FROM search_document d, q WHERE ${match} ${filters}),
-      page AS (SELECT node_id, score FROM m ORDER BY score DESC, node_id LIMIT $4 OFFSET $5)
-      SELECT (SELECT count(*)::int FROM m) AS total,
-             (SELECT COALESCE(json_agg(json_build_object('nodeId', p.node_id::text, 'score', p.score, 'highlights', ${highlights})
-                ORDER BY p.score DESC, p.node_id), '[]')
-                FROM page p JOIN search_document d ON d.node_id = p.node_id) AS hits,
-             ${FACET('kind')} AS kinds, ${FACET('domain')} AS domains, ${FACET('owner_team')} AS "ownerTeams",
-             ${FACET('tags', true)} AS tags, ${FACET('classifications', true)} AS classifications, ${FACET('platform')} AS platforms
-        FROM q`;
-    return this.db.transaction(async (tx: Sql) => {
-      if (mode === 'fuzzy') await tx.query(`SET LOCAL pg_trgm.word_similarity_threshold = ${SIMILARITY}`);
-      const [row] = await tx.query<{ total: number; hits: IndexResult['hits'] } & Record<string, FacetCount[]>>(sql, params);
-      return {
-        total: row.total,
-        hits: row.hits,
-        facets: {
-          kinds: row.kinds, domains: row.domains, ownerTeams: row.ownerTeams,
-          tags: row.tags, classifications: row.classifications, platforms: row.platforms,
-        },
-      };
+  /**
+   * Whether each word is in the vocabulary; when not (and at least 4 characters), its most similar
+   * vocabulary words; and for the last word, when it is not a word of its own, the vocabulary words it
+   * begins (it is being typed) — matched as whole words, which GIN intersects fast, unlike a prefix.
+   */
+  private async vocabulary(words: string[]): Promise<Vocabulary[]> {
+    return this.db.transaction(async (tx) => {
+      await tx.query(`SET LOCAL pg_trgm.similarity_threshold = ${CORRECTION_SIMILARITY}`);
+      return tx.query<Vocabulary>(
+        `SELECT w.word,
+                CASE WHEN k.known OR length(w.word) < 4 THEN '{}'::text[] ELSE
+                  ARRAY(SELECT l.word FROM search_lexeme l WHERE l.word % w.word ORDER BY similarity(l.word, w.word) DESC, l.word LIMIT ${CORRECTIONS}) END AS corrections,
+                CASE WHEN k.known OR w.i < $2 OR length(w.word) < 2 THEN '{}'::text[] ELSE
+                  ARRAY(SELECT l.word FROM search_lexeme l WHERE l.word LIKE w.word || '%' ORDER BY length(l.word), l.word LIMIT ${PREFIX_EXPANSIONS}) END AS completions
+           FROM unnest($1::text[]) WITH ORDINALITY AS w(word, i)
+           CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM search_lexeme l WHERE l.word = w.word) AS known) k
+          ORDER BY w.i`,
+        [words, words.length],
+      );
     });
+  }
+
+  private async searchWords(query: Query): Promise<IndexResult> {
+    const { r } = query;
+    const estimated = await this.estimate(query);
+    if (!estimated) return this.searchEveryMatch(query);
+    const p = new Params();
+    const page = pageSql(query, p, `SELECT d.node_id FROM search_document d WHERE ${matchSql(query, p)} ORDER BY d.usage DESC, d.node_id`, USAGE_ORDER_POOL);
+    const [{ hits }] = await this.db.query<{ hits: IndexResult['hits'] }>(`WITH ${page} SELECT ${HITS_JSON} AS hits`, p.values);
+    return { ...estimated, hits };
+  }
+
+  /** Few matches: one pass over all of them (a bitmap scan) for the count, the facets and the page. */
+  private async searchEveryMatch(query: Query): Promise<IndexResult> {
+    const p = new Params();
+    const match = matchSql(query, p);
+    const page = pageSql(query, p, `SELECT node_id FROM m ORDER BY usage DESC, node_id`, EVERY_MATCH_POOL);
+    const [row] = await this.db.query<{ total: number; hits: IndexResult['hits'] } & FacetRow>(
+      `WITH m AS MATERIALIZED (SELECT d.node_id, d.usage, ${FACET_COLUMNS_SQL} FROM search_document d WHERE ${match}),
+       ${page}
+       SELECT (SELECT count(*)::int FROM m) AS total, ${HITS_JSON} AS hits, ${FACETS_SQL}`,
+      p.values,
+    );
+    const { total, hits, ...facets } = row;
+    return { total, hits, facets, approximate: false };
+  }
+
+  /**
+   * Estimated total and facets when many documents match, from a block sample of about SAMPLE_ROWS
+   * documents; null when the sample says the matches are few enough to count exactly.
+   */
+  private async estimate(query: Query): Promise<Counts | null> {
+    const percent = Math.min(100, (100 * SAMPLE_ROWS) / (await this.documentCount()));
+    const p = new Params();
+    const [row] = await this.db.query<{ total: number } & FacetRow>(
+      `WITH m AS MATERIALIZED (SELECT ${FACET_COLUMNS_SQL} FROM search_document d TABLESAMPLE SYSTEM (${percent.toFixed(4)}) REPEATABLE (1)
+                                WHERE ${matchSql(query, p)})
+       SELECT (SELECT count(*)::int FROM m) AS total, ${FACETS_SQL}`,
+      p.values,
+    );
+    const { total, ...sampledFacets } = row;
+    const sampled = { total, facets: sampledFacets };
+    const scale = (n: number) => Math.round((n * 100) / percent);
+    if (percent === 100 || scale(sampled.total) <= EXACT_COUNT) return null;
+    const facets = Object.fromEntries(
+      Object.entries(sampled.facets).map(([k, list]) => [k, list.map((f) => ({ value: f.value, count: Math.max(1, scale(f.count)) }))]),
+    ) as IndexResult['facets'];
+    return { total: scale(sampled.total), facets, approximate: true };
+  }
+
+  /** The planner's count of documents (refreshed by autovacuum), read at most once a minute. */
+  private async documentCount(): Promise<number> {
+    if (Date.now() - this.rows.at > 60_000) {
+      const [{ n }] = await this.db.query<{ n: number }>(`SELECT reltuples::float8 AS n FROM pg_class WHERE oid = 'search_document'::regclass`);
+      this.rows = { n: Math.max(1, n), at: Date.now() };
+    }
+    return this.rows.n;
   }
 
   /**
@@ -168,8 +220,9 @@ export class PostgresSearchIndex implements SearchIndex {
    */
   async suggest({ words, prefix, limit, access }: SuggestRequest): Promise<IndexSuggestion[]> {
     const like = `${prefix.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    const params: unknown[] = [like, words.join(' '), limit, SUGGEST_POOL];
-    const visible = whereSql({}, access, params);
+    const p = new Params();
+    p.values.push(like, words.join(' '), limit, SUGGEST_POOL);
+    const visible = visibleSql({}, access, p);
     return this.db.query<IndexSuggestion>(
       `WITH by_name AS (
          SELECT node_id, kind, urn, name, usage, 0 AS tier FROM search_document d
@@ -182,7 +235,7 @@ export class PostgresSearchIndex implements SearchIndex {
        SELECT node_id::text AS "nodeId", kind, urn, name
          FROM (SELECT * FROM by_name UNION ALL SELECT * FROM by_word) s
         ORDER BY tier, usage DESC, name, node_id LIMIT $3`,
-      params,
+      p.values,
     );
   }
 }
