@@ -71,7 +71,8 @@ function pageSql(query: Query, p: Params, usedMost: string, pool: number): strin
   const joined = p.bind(words.join(' '));
   const tsquery = `(${tsquerySql(alternatives, p)})`;
   return `candidates AS (
-      (SELECT d.node_id FROM search_document d WHERE (lower(d.name) = ${typed} OR d.words LIKE ${joined} || '%') ${visible} LIMIT ${size})
+      (SELECT d.node_id FROM search_document d
+        WHERE (lower(d.name) COLLATE "C" = ${typed} OR d.words COLLATE "C" LIKE ${joined} || '%') ${visible} LIMIT ${size})
       UNION
       (${usedMost} LIMIT ${size})),
     scored AS (
@@ -79,6 +80,11 @@ function pageSql(query: Query, p: Params, usedMost: string, pool: number): strin
        ORDER BY score DESC, d.node_id LIMIT ${limit} OFFSET ${offset}),
     page AS (
       SELECT s.node_id, s.score, ${highlightsSql(tsquery)} AS highlights FROM scored s JOIN search_document d USING (node_id))`;
+}
+
+/** The "C"-collation range of the words starting with `prefix` (letters and digits): [prefix, next). */
+function prefixRange(prefix: string): [string, string] {
+  return [prefix, prefix.slice(0, -1) + String.fromCodePoint(prefix.codePointAt(prefix.length - 1)! + 1)];
 }
 
 const HITS_JSON = `(SELECT COALESCE(json_agg(json_build_object('nodeId', node_id::text, 'score', score, 'highlights', highlights)
@@ -148,17 +154,16 @@ export class PostgresSearchIndex implements SearchIndex {
                 CASE WHEN k.known OR length(w.word) < 4 THEN '{}'::text[] ELSE
                   ARRAY(SELECT l.word FROM search_lexeme l WHERE l.word % w.word ORDER BY similarity(l.word, w.word) DESC, l.word LIMIT ${CORRECTIONS}) END AS corrections,
                 CASE WHEN k.known OR w.i < $2 OR length(w.word) < 2 THEN '{}'::text[] ELSE
-                  ARRAY(SELECT l.word FROM search_lexeme l WHERE l.word LIKE w.word || '%' ORDER BY length(l.word), l.word LIMIT ${PREFIX_EXPANSIONS}) END AS completions
+                  ARRAY(SELECT l.word FROM search_lexeme l WHERE l.word >= $3 AND l.word < $4 ORDER BY length(l.word), l.word LIMIT ${PREFIX_EXPANSIONS}) END AS completions
            FROM unnest($1::text[]) WITH ORDINALITY AS w(word, i)
            CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM search_lexeme l WHERE l.word = w.word) AS known) k
           ORDER BY w.i`,
-        [words, words.length],
+        [words, words.length, ...prefixRange(words[words.length - 1])],
       );
     });
   }
 
   private async searchWords(query: Query): Promise<IndexResult> {
-    const { r } = query;
     const estimated = await this.estimate(query);
     if (!estimated) return this.searchEveryMatch(query);
     const p = new Params();
@@ -215,27 +220,45 @@ export class PostgresSearchIndex implements SearchIndex {
   }
 
   /**
-   * Names starting with the prefix, then names with a word starting with it — each read in index order and
-   * bounded (SUGGEST_POOL) before ranking by usage, so a short prefix matching half the catalog stays cheap.
+   * Names starting with the prefix (read in name order, at most SUGGEST_POOL, ranked by usage), then names
+   * with the prefix's words in sequence, the last one any vocabulary word it begins (read best used first,
+   * one page) — so a short prefix matching half the catalog stays cheap.
    */
   async suggest({ words, prefix, limit, access }: SuggestRequest): Promise<IndexSuggestion[]> {
-    const like = `${prefix.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     const p = new Params();
-    p.values.push(like, words.join(' '), limit, SUGGEST_POOL);
+    const like = p.bind(`${prefix.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
     const visible = visibleSql({}, access, p);
+    const pool = p.bind(SUGGEST_POOL);
+    const lim = p.bind(limit);
+    const completions = words.join(' ').length >= 3 ? await this.completions(words[words.length - 1]) : [];
+    // The word tier runs only when the name tier found fewer than a page (a one-time filter, not a scan);
+    // it is read best used first, so a page of it is its best.
+    const byWord = completions.length
+      ? `, by_word AS (
+         SELECT d.node_id, d.kind, d.urn, d.name, d.usage, 1 AS tier FROM search_document d
+          WHERE (SELECT count(*) FROM by_name) < ${lim}
+            AND d.tsv @@ to_tsquery('simple', ${p.bind([...words.slice(0, -1).map((w) => `${w}:A`), `(${completions.map((c) => `${c}:A`).join(' | ')})`].join(' <-> '))})
+            ${visible} ORDER BY d.usage DESC, d.node_id LIMIT ${lim})`
+      : '';
     return this.db.query<IndexSuggestion>(
       `WITH by_name AS (
-         SELECT node_id, kind, urn, name, usage, 0 AS tier FROM search_document d
-          WHERE lower(name) LIKE $1 ${visible} ORDER BY lower(name) LIMIT $4),
-       by_word AS (
-         SELECT node_id, kind, urn, name, usage, 1 AS tier FROM search_document d
-          WHERE length($2) >= 3 AND (SELECT count(*) FROM by_name) < $3 AND (words LIKE $2 || '%' OR words LIKE '% ' || $2 || '%')
-            AND node_id NOT IN (SELECT node_id FROM by_name) ${visible}
-          LIMIT $4)
+         SELECT d.node_id, d.kind, d.urn, d.name, d.usage, 0 AS tier FROM search_document d
+          WHERE lower(d.name) COLLATE "C" LIKE ${like} ${visible} ORDER BY lower(d.name) COLLATE "C" LIMIT ${pool})
+       ${byWord}
        SELECT node_id::text AS "nodeId", kind, urn, name
-         FROM (SELECT * FROM by_name UNION ALL SELECT * FROM by_word) s
-        ORDER BY tier, usage DESC, name, node_id LIMIT $3`,
+         FROM (SELECT DISTINCT ON (node_id) * FROM (SELECT * FROM by_name ${completions.length ? 'UNION ALL SELECT * FROM by_word' : ''}) t
+                ORDER BY node_id, tier) s
+        ORDER BY tier, usage DESC, name, node_id LIMIT ${lim}`,
       p.values,
     );
+  }
+
+  /** Vocabulary words starting with `word` (itself included), shortest first. */
+  private async completions(word: string): Promise<string[]> {
+    const rows = await this.db.query<{ word: string }>(
+      `SELECT word FROM search_lexeme WHERE word >= $1 AND word < $2 ORDER BY length(word), word LIMIT ${PREFIX_EXPANSIONS}`,
+      prefixRange(word),
+    );
+    return rows.map((r) => r.word);
   }
 }

@@ -93,8 +93,8 @@ export function tsquerySql(alternatives: string[][], p: Params): string {
 
 /** Exact name (as typed, or its words) 100, name starting with the words 20, then text rank and usage. */
 export function scoreSql(tsquery: string, typed: string, joined: string): string {
-  return `(CASE WHEN lower(d.name) = ${typed} OR d.words = ${joined} THEN 100 ELSE 0 END)
-        + (CASE WHEN d.words LIKE ${joined} || '%' THEN 20 ELSE 0 END)
+  return `(CASE WHEN lower(d.name) COLLATE "C" = ${typed} OR d.words COLLATE "C" = ${joined} THEN 100 ELSE 0 END)
+        + (CASE WHEN d.words COLLATE "C" LIKE ${joined} || '%' THEN 20 ELSE 0 END)
         + 10 * ts_rank(d.tsv, ${tsquery}) + 0.5 * ln(1 + d.usage)`;
 }
 
