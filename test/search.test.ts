@@ -77,6 +77,15 @@ describe('search', () => {
     assert.deepEqual(models.hits.map((h: { entity: { urn: string } }) => h.entity.urn), [urns.churn]);
   });
 
+  it('counts the facets a query selects, through fragments too', async () => {
+    const d = await app.ok(`query { search(query: "customer") { total facets { ...F } } }
+      fragment F on SearchFacets { tags { value count } ... on SearchFacets { classifications { value count } } }`);
+    assert.deepEqual(d.search.facets.tags, [{ value: 'gold', count: 2 }]);
+    assert.deepEqual(d.search.facets.classifications, [{ value: 'PII', count: 1 }]);
+    const only = await app.ok(`{ search(query: "customer") { facets { kinds { value count } } } }`);
+    assert.ok(only.search.facets.kinds.length > 0);
+  });
+
   it('pages with cursors, and browses by usage when the query is empty', async () => {
     const first = await search('', { first: 2 });
     assert.equal(first.hits[0].entity.urn, urns.customers, 'the most-read dataset leads the browse');

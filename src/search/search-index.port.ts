@@ -38,6 +38,9 @@ export interface AccessScope {
   deny: AccessRule[];
 }
 
+export const FACETS = ['kinds', 'domains', 'ownerTeams', 'tags', 'classifications', 'platforms'] as const;
+export type FacetName = (typeof FACETS)[number];
+
 export interface SearchRequest {
   /** Lowercase words of the query (identifiers already split); empty = browse by usage. */
   words: string[];
@@ -47,6 +50,8 @@ export interface SearchRequest {
   offset: number;
   limit: number;
   access?: AccessScope;
+  /** The facets to count (the others come back empty); absent = all. */
+  facets?: readonly FacetName[];
 }
 
 export interface SuggestRequest {
@@ -74,7 +79,7 @@ export interface IndexResult {
   total: number;
   /** True when total and facets are estimates (many matches); the hits are ranked all the same. */
   approximate: boolean;
-  facets: Record<'kinds' | 'domains' | 'ownerTeams' | 'tags' | 'classifications' | 'platforms', FacetCount[]>;
+  facets: Record<FacetName, FacetCount[]>;
 }
 
 export interface IndexSuggestion {

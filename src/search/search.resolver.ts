@@ -1,8 +1,11 @@
-import { Args, Context, Query, ResolveField, Parent, Resolver } from '@nestjs/graphql';
+import { Args, Context, Info, Query, ResolveField, Parent, Resolver } from '@nestjs/graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { CatalogNode } from '../catalog/nodes/node.types';
 import { CatalogReader } from '../catalog/nodes/catalog.reader';
 import { Authorize } from '../platform/auth/auth.decorators';
 import { RequestContext } from '../platform/graphql/request-context';
+import { selectedFields } from '../platform/graphql/selection';
+import { FACETS } from './search-index.port';
 import { SearchService } from './search.service';
 import { SearchArgs, SearchHit, SearchResults, Suggestion } from './search.types';
 
@@ -14,8 +17,9 @@ export class SearchResolver {
     description: 'Ranked catalog search: exact and prefix name matches first, then weighted full text (name > columns > description), typo-tolerant, with facets.',
   })
   @Authorize('read', 'Catalog')
-  async search(@Args() args: SearchArgs): Promise<SearchResults> {
-    const r = await this.service.search(args);
+  async search(@Args() args: SearchArgs, @Info() info: GraphQLResolveInfo): Promise<SearchResults> {
+    const asked = selectedFields(info, ['facets']);
+    const r = await this.service.search(args, undefined, FACETS.filter((f) => asked.has(f)));
     return { ...r, hits: r.hits.map((h) => ({ ...h, entity: null })) } as unknown as SearchResults;
   }
 

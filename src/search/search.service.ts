@@ -1,7 +1,7 @@
 /** Search and suggest: validates and normalises the request, asks the active index, pages with cursors. */
 import { Inject, Injectable } from '@nestjs/common';
 import { InvalidInputError } from '../platform/errors/errors';
-import { AccessScope, IndexResult, IndexSuggestion, SEARCH_INDEX, SearchIndex, searchWords } from './search-index.port';
+import { AccessScope, FacetName, IndexResult, IndexSuggestion, SEARCH_INDEX, SearchIndex, searchWords } from './search-index.port';
 import { MAX_QUERY_LENGTH, SearchArgs } from './search.types';
 
 const MAX_WORDS = 12;
@@ -19,8 +19,15 @@ const encodeCursor = (offset: number) => Buffer.from(`o:${offset}`).toString('ba
 export class SearchService {
   constructor(@Inject(SEARCH_INDEX) private readonly index: SearchIndex) {}
 
-  /** `access`: what the caller may see, pushed down into the index query; absent = everything. */
-  async search(args: SearchArgs, access?: AccessScope): Promise<IndexResult & { endCursor: string | null; hasNextPage: boolean }> {
+  /**
+   * `access`: what the caller may see, pushed down into the index query; absent = everything.
+   * `facets`: the facets to count (others come back empty); absent = all.
+   */
+  async search(
+    args: SearchArgs,
+    access?: AccessScope,
+    facets?: readonly FacetName[],
+  ): Promise<IndexResult & { endCursor: string | null; hasNextPage: boolean }> {
     const text = args.query.trim();
     if (text.length > MAX_QUERY_LENGTH) {
       throw new InvalidInputError(`The query has ${text.length} characters; at most ${MAX_QUERY_LENGTH}. Search for the words that matter.`);
@@ -28,7 +35,7 @@ export class SearchService {
     const words = [...new Set(searchWords(text))].slice(0, MAX_WORDS).map((w) => w.slice(0, 60));
     const offset = decodeCursor(args.after);
     if (offset > 10_000) throw new InvalidInputError('Search pages reach 10,000 results deep; narrow the query or the filter.');
-    const result = await this.index.search({ words, text, filter: args.filter ?? {}, offset, limit: args.first + 1, access });
+    const result = await this.index.search({ words, text, filter: args.filter ?? {}, offset, limit: args.first + 1, access, facets });
     const hasNextPage = result.hits.length > args.first;
     const hits = result.hits.slice(0, args.first);
     return { ...result, hits, hasNextPage, endCursor: hits.length ? encodeCursor(offset + hits.length) : null };

@@ -5,21 +5,19 @@
  * are full, and totals and facets count only what the caller may see.
  */
 import type { estypes } from '@elastic/elasticsearch';
-import type { AccessRule, AccessScope, FacetCount, IndexResult, SearchRequest, SuggestRequest } from '../search-index.port';
+import { AccessRule, AccessScope, FacetCount, FacetName, FACETS, IndexResult, SearchRequest, SuggestRequest } from '../search-index.port';
 
 type Query = estypes.QueryDslQueryContainer;
 
 /** Index fields of the port's filter and access fields. */
-const FIELDS = {
+const FIELDS: Record<FacetName, string> = {
   kinds: 'kind',
   domains: 'domain',
   ownerTeams: 'ownerTeam',
   tags: 'tags',
   classifications: 'classifications',
   platforms: 'platform',
-} as const;
-type FacetName = keyof typeof FIELDS;
-const FACETS = Object.keys(FIELDS) as FacetName[];
+};
 export const FACET_SIZE = 20;
 
 function fieldClauses(fields: AccessRule & { platforms?: string[] }): Query[] {
@@ -87,7 +85,7 @@ export function searchBody(r: SearchRequest): estypes.SearchRequest {
       },
     },
     sort: [{ _score: { order: 'desc' } }, { nodeId: { order: 'asc' } }],
-    aggs: Object.fromEntries(FACETS.map((f) => [f, { terms: { field: FIELDS[f], size: FACET_SIZE, order: [{ _count: 'desc' }, { _key: 'asc' }] } }])),
+    aggs: Object.fromEntries((r.facets ?? FACETS).map((f) => [f, { terms: { field: FIELDS[f], size: FACET_SIZE, order: [{ _count: 'desc' }, { _key: 'asc' }] } }])),
     ...(browse
       ? {}
       : {

@@ -4,23 +4,23 @@
  * descriptions and details, stemmed), the name's words, facet columns and a usage signal.
  *
  * A search costs work bounded by the page, not by how many documents match:
- * - Hits: candidates are the exact-name and name-prefix matches (btree on `words`) and the best-used
- *   full-text matches (at most CANDIDATES, read in usage order or by a bitmap scan, as the planner
- *   finds cheaper); those are scored (exact name 100, name prefix 20, 10 × text rank, usage) and paged.
- *   When fewer than CANDIDATES documents match, that is every match, and the ranking is exact.
- * - Total and facets: counted over every match when the planner expects at most EXACT_COUNT of them;
- *   beyond that, estimated from a block sample of the table sized for about SAMPLE_MATCHES matches, and
- *   the result says `approximate` (a query matching 50,000 documents does not read 50,000 rows to say so).
- * - Typos: when nothing matches, each word that is not in the vocabulary (`search_lexeme`: the words of
- *   names, columns and tags) is replaced by its most similar vocabulary word (trigrams), and the search runs
- *   again with the corrected words.
+ * - First a block sample of about SAMPLE_ROWS documents says roughly how many match.
+ * - Many (over EXACT_COUNT): total and facets are the sample's, scaled, and the result says
+ *   `approximate`; the hits are chosen among the exact-name and name-prefix matches (btrees on `words`
+ *   and `lower(name)`) and the first USAGE_ORDER_POOL matches read in usage order, then scored (exact name
+ *   100, name prefix 20, 10 × text rank, usage) and paged.
+ * - Few: one pass over every match (a bitmap scan) gives the exact total, the facets and the candidates
+ *   (the name tiers and the EVERY_MATCH_POOL best used), scored and paged the same way.
+ * - Words are matched whole (GIN intersects whole words fast); an unfinished last word stands for the
+ *   vocabulary words it begins (`search_lexeme`: the words of names and columns). When nothing matches,
+ *   each word outside the vocabulary is replaced by its most similar vocabulary words (trigrams) and the
+ *   search runs again.
  */
-import { Injectable } from '@nestjs/common';
 import type { SearchDocument } from '../../catalog/search/search-documents.service';
 import { Db } from '../../platform/database/db';
-import { FacetCount, IndexRebuild, IndexResult, IndexSuggestion, SearchIndex, SearchRequest, SuggestRequest } from '../search-index.port';
+import { FacetCount, FacetName, IndexRebuild, IndexResult, IndexSuggestion, SearchIndex, SearchRequest, SuggestRequest } from '../search-index.port';
 import {
-  APPLY_SQL, FACET_COLUMNS_SQL, FACET_NAMES, FACETS_SQL, highlightsSql, Params, scoreSql, tsquerySql, visibleSql,
+  APPLY_SQL, FACET_COLUMNS_SQL, facetsSql, highlightsSql, Params, scoreSql, tsquerySql, visibleSql,
 } from './pg-search-sql';
 
 /** Best-used matches scored per search when many match (read in usage order), and when few do. */
@@ -46,6 +46,8 @@ interface Query {
   words: string[];
   /** What each word may match: itself, its completions (the last word) or its corrections. */
   alternatives: string[][];
+  /** Whether the words are spelling corrections (then the name tiers are only a guess). */
+  corrected: boolean;
 }
 
 /** Every word matches (or browse: everything), within the filter and the caller's access. */
@@ -76,7 +78,7 @@ function pageSql(query: Query, p: Params, usedMost: string, pool: number): strin
       UNION
       (${usedMost} LIMIT ${size})),
     scored AS (
-      SELECT d.node_id, ${scoreSql(tsquery, typed, joined)} AS score FROM candidates c JOIN search_document d USING (node_id)
+      SELECT d.node_id, ${scoreSql(tsquery, typed, joined, !query.corrected)} AS score FROM candidates c JOIN search_document d USING (node_id)
        ORDER BY score DESC, d.node_id LIMIT ${limit} OFFSET ${offset}),
     page AS (
       SELECT s.node_id, s.score, ${highlightsSql(tsquery)} AS highlights FROM scored s JOIN search_document d USING (node_id))`;
@@ -96,13 +98,21 @@ interface Vocabulary {
   /** For the last word, when not a word of its own: the vocabulary words it begins. */
   completions: string[];
 }
-type FacetRow = Record<(typeof FACET_NAMES)[number], FacetCount[]>;
+type FacetRow = Record<FacetName, FacetCount[]>;
 
-@Injectable()
+/** Bounds of the work per search (the defaults above; tests use small ones to reach the sampled path). */
+export interface PostgresSearchOptions {
+  exactCount: number;
+  sampleRows: number;
+}
+
 export class PostgresSearchIndex implements SearchIndex {
   private rows = { n: 1, at: 0 };
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly options: PostgresSearchOptions = { exactCount: EXACT_COUNT, sampleRows: SAMPLE_ROWS },
+  ) {}
 
   async apply(docs: SearchDocument[]): Promise<void> {
     if (docs.length) await this.db.query(APPLY_SQL, [JSON.stringify(docs)]);
@@ -135,10 +145,10 @@ export class PostgresSearchIndex implements SearchIndex {
   async search(r: SearchRequest): Promise<IndexResult> {
     const vocabulary = r.words.length ? await this.vocabulary(r.words) : [];
     const last = vocabulary.length - 1;
-    const result = await this.searchWords({ r, words: r.words, alternatives: vocabulary.map((v, i) => [v.word, ...(i === last ? v.completions : [])]) });
+    const result = await this.searchWords({ r, words: r.words, alternatives: vocabulary.map((v, i) => [v.word, ...(i === last ? v.completions : [])]), corrected: false });
     if (result.total > 0 || !vocabulary.some((v) => v.corrections.length)) return result;
     const corrected = vocabulary.map((v) => (v.corrections.length ? v.corrections : [v.word]));
-    return this.searchWords({ r, words: corrected.map((c) => c[0]), alternatives: corrected });
+    return this.searchWords({ r, words: corrected.map((c) => c[0]), alternatives: corrected, corrected: true });
   }
 
   /**
@@ -180,7 +190,7 @@ export class PostgresSearchIndex implements SearchIndex {
     const [row] = await this.db.query<{ total: number; hits: IndexResult['hits'] } & FacetRow>(
       `WITH m AS MATERIALIZED (SELECT d.node_id, d.usage, ${FACET_COLUMNS_SQL} FROM search_document d WHERE ${match}),
        ${page}
-       SELECT (SELECT count(*)::int FROM m) AS total, ${HITS_JSON} AS hits, ${FACETS_SQL}`,
+       SELECT (SELECT count(*)::int FROM m) AS total, ${HITS_JSON} AS hits, ${facetsSql(query.r.facets)}`,
       p.values,
     );
     const { total, hits, ...facets } = row;
@@ -188,22 +198,22 @@ export class PostgresSearchIndex implements SearchIndex {
   }
 
   /**
-   * Estimated total and facets when many documents match, from a block sample of about SAMPLE_ROWS
+   * Estimated total and facets when many documents match, from a block sample of about `sampleRows`
    * documents; null when the sample says the matches are few enough to count exactly.
    */
   private async estimate(query: Query): Promise<Counts | null> {
-    const percent = Math.min(100, (100 * SAMPLE_ROWS) / (await this.documentCount()));
+    const percent = Math.min(100, (100 * this.options.sampleRows) / (await this.documentCount()));
     const p = new Params();
     const [row] = await this.db.query<{ total: number } & FacetRow>(
       `WITH m AS MATERIALIZED (SELECT ${FACET_COLUMNS_SQL} FROM search_document d TABLESAMPLE SYSTEM (${percent.toFixed(4)}) REPEATABLE (1)
                                 WHERE ${matchSql(query, p)})
-       SELECT (SELECT count(*)::int FROM m) AS total, ${FACETS_SQL}`,
+       SELECT (SELECT count(*)::int FROM m) AS total, ${facetsSql(query.r.facets)}`,
       p.values,
     );
     const { total, ...sampledFacets } = row;
     const sampled = { total, facets: sampledFacets };
     const scale = (n: number) => Math.round((n * 100) / percent);
-    if (percent === 100 || scale(sampled.total) <= EXACT_COUNT) return null;
+    if (percent === 100 || scale(sampled.total) <= this.options.exactCount) return null;
     const facets = Object.fromEntries(
       Object.entries(sampled.facets).map(([k, list]) => [k, list.map((f) => ({ value: f.value, count: Math.max(1, scale(f.count)) }))]),
     ) as IndexResult['facets'];

@@ -3,7 +3,7 @@
  * access scope, the full-text query of a list of words, scores, highlights and facet counts. Everything
  * the caller typed is a bound parameter.
  */
-import type { AccessRule, AccessScope } from '../search-index.port';
+import { AccessRule, AccessScope, FacetName, FACETS } from '../search-index.port';
 
 /**
  * Upserts documents and adds their words to the vocabulary used for spelling correction. A document
@@ -91,10 +91,14 @@ export function tsquerySql(alternatives: string[][], p: Params): string {
     .join(' && ');
 }
 
-/** Exact name (as typed, or its words) 100, name starting with the words 20, then text rank and usage. */
-export function scoreSql(tsquery: string, typed: string, joined: string): string {
+/**
+ * Exact name (as typed, or its words) 100, name starting with the words 20, with `inOrder` the words in
+ * this order anywhere in the name (after a schema, say) 10, then text rank and usage.
+ */
+export function scoreSql(tsquery: string, typed: string, joined: string, inOrder: boolean): string {
   return `(CASE WHEN lower(d.name) COLLATE "C" = ${typed} OR d.words COLLATE "C" = ${joined} THEN 100 ELSE 0 END)
         + (CASE WHEN d.words COLLATE "C" LIKE ${joined} || '%' THEN 20 ELSE 0 END)
+        ${inOrder ? `+ (CASE WHEN strpos(' ' || d.words || ' ', ' ' || ${joined} || ' ') > 0 THEN 10 ELSE 0 END)` : ''}
         + 10 * ts_rank(d.tsv, ${tsquery}) + 0.5 * ln(1 + d.usage)`;
 }
 
@@ -106,8 +110,7 @@ export function highlightsSql(tsquery: string): string {
             WHERE h.fragment LIKE '%<mark>%')`;
 }
 
-export const FACET_NAMES = ['kinds', 'domains', 'ownerTeams', 'tags', 'classifications', 'platforms'] as const;
-const FACET_COLUMNS: Record<(typeof FACET_NAMES)[number], [string, boolean]> = {
+const FACET_COLUMNS: Record<FacetName, [string, boolean]> = {
   kinds: ['kind', false],
   domains: ['domain', false],
   ownerTeams: ['owner_team', false],
@@ -116,12 +119,15 @@ const FACET_COLUMNS: Record<(typeof FACET_NAMES)[number], [string, boolean]> = {
   platforms: ['platform', false],
 };
 
-/** The top 20 values of each facet over `m` (the facet columns of the matches), as JSON arrays. */
-export const FACETS_SQL = FACET_NAMES.map((name) => {
-  const [column, array] = FACET_COLUMNS[name];
-  return `(SELECT COALESCE(json_agg(json_build_object('value', v, 'count', c) ORDER BY c DESC, v), '[]') FROM (
+/** The top 20 values of each facet asked for, over `m` (the facet columns of the matches); the others empty. */
+export function facetsSql(wanted: readonly FacetName[] = FACETS): string {
+  return FACETS.map((name) => {
+    if (!wanted.includes(name)) return `'[]'::json AS "${name}"`;
+    const [column, array] = FACET_COLUMNS[name];
+    return `(SELECT COALESCE(json_agg(json_build_object('value', v, 'count', c) ORDER BY c DESC, v), '[]') FROM (
       SELECT v, count(*)::int AS c FROM m, ${array ? `unnest(m.${column})` : `LATERAL (SELECT m.${column})`} AS f(v)
        WHERE v IS NOT NULL GROUP BY v ORDER BY c DESC, v LIMIT 20) x) AS "${name}"`;
-}).join(',\n       ');
+  }).join(',\n       ');
+}
 
 export const FACET_COLUMNS_SQL = 'd.kind, d.domain, d.owner_team, d.tags, d.classifications, d.platform';
