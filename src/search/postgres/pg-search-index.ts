@@ -34,8 +34,6 @@ const SAMPLE_ROWS = 2_000;
 const PREFIX_EXPANSIONS = 30;
 /** Vocabulary words a misspelt word may stand for. */
 const CORRECTIONS = 3;
-/** Trigram similarity a vocabulary word needs to replace a query word. */
-const CORRECTION_SIMILARITY = 0.3;
 /** Candidates read per suggestion tier before ranking by usage. */
 const SUGGEST_POOL = 200;
 
@@ -157,20 +155,18 @@ export class PostgresSearchIndex implements SearchIndex {
    * begins (it is being typed) — matched as whole words, which GIN intersects fast, unlike a prefix.
    */
   private async vocabulary(words: string[]): Promise<Vocabulary[]> {
-    return this.db.transaction(async (tx) => {
-      await tx.query(`SET LOCAL pg_trgm.similarity_threshold = ${CORRECTION_SIMILARITY}`);
-      return tx.query<Vocabulary>(
-        `SELECT w.word,
-                CASE WHEN k.known OR length(w.word) < 4 THEN '{}'::text[] ELSE
-                  ARRAY(SELECT l.word FROM search_lexeme l WHERE l.word % w.word ORDER BY similarity(l.word, w.word) DESC, l.word LIMIT ${CORRECTIONS}) END AS corrections,
-                CASE WHEN k.known OR w.i < $2 OR length(w.word) < 2 THEN '{}'::text[] ELSE
-                  ARRAY(SELECT l.word FROM search_lexeme l WHERE l.word >= $3 AND l.word < $4 ORDER BY length(l.word), l.word LIMIT ${PREFIX_EXPANSIONS}) END AS completions
-           FROM unnest($1::text[]) WITH ORDINALITY AS w(word, i)
-           CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM search_lexeme l WHERE l.word = w.word) AS known) k
-          ORDER BY w.i`,
-        [words, words.length, ...prefixRange(words[words.length - 1])],
-      );
-    });
+    // `%` is trigram similarity ≥ pg_trgm.similarity_threshold, 0.3 unless the server was told otherwise.
+    return this.db.query<Vocabulary>(
+      `SELECT w.word,
+              CASE WHEN k.known OR length(w.word) < 4 THEN '{}'::text[] ELSE
+                ARRAY(SELECT l.word FROM search_lexeme l WHERE l.word % w.word ORDER BY similarity(l.word, w.word) DESC, l.word LIMIT ${CORRECTIONS}) END AS corrections,
+              CASE WHEN k.known OR w.i < $2 OR length(w.word) < 2 THEN '{}'::text[] ELSE
+                ARRAY(SELECT l.word FROM search_lexeme l WHERE l.word >= $3 AND l.word < $4 ORDER BY length(l.word), l.word LIMIT ${PREFIX_EXPANSIONS}) END AS completions
+         FROM unnest($1::text[]) WITH ORDINALITY AS w(word, i)
+         CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM search_lexeme l WHERE l.word = w.word) AS known) k
+        ORDER BY w.i`,
+      [words, words.length, ...prefixRange(words[words.length - 1])],
+    );
   }
 
   private async searchWords(query: Query): Promise<IndexResult> {
