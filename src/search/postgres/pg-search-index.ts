@@ -42,7 +42,7 @@ interface Query {
   r: SearchRequest;
   /** The query's words (for the name tiers). */
   words: string[];
-  /** What each word may match: itself, its completions (the last word) or its corrections. */
+  /** The lexemes each word may match: itself, its completions (the last word) or its corrections, and their stems. */
   alternatives: string[][];
   /** Whether the words are spelling corrections (then the name tiers are only a guess). */
   corrected: boolean;
@@ -95,6 +95,8 @@ interface Vocabulary {
   corrections: string[];
   /** For the last word, when not a word of its own: the vocabulary words it begins. */
   completions: string[];
+  /** The word and its completions with their English stems, without repeats. */
+  lexemes: string[];
 }
 type FacetRow = Record<FacetName, FacetCount[]>;
 
@@ -142,11 +144,24 @@ export class PostgresSearchIndex implements SearchIndex {
 
   async search(r: SearchRequest): Promise<IndexResult> {
     const vocabulary = r.words.length ? await this.vocabulary(r.words) : [];
-    const last = vocabulary.length - 1;
-    const result = await this.searchWords({ r, words: r.words, alternatives: vocabulary.map((v, i) => [v.word, ...(i === last ? v.completions : [])]), corrected: false });
+    const result = await this.searchWords({ r, words: r.words, alternatives: vocabulary.map((v) => v.lexemes), corrected: false });
     if (result.total > 0 || !vocabulary.some((v) => v.corrections.length)) return result;
     const corrected = vocabulary.map((v) => (v.corrections.length ? v.corrections : [v.word]));
-    return this.searchWords({ r, words: corrected.map((c) => c[0]), alternatives: corrected, corrected: true });
+    return this.searchWords({ r, words: corrected.map((c) => c[0]), alternatives: await this.withStems(corrected), corrected: true });
+  }
+
+  /**
+   * Each word's alternatives plus their English stems, without repeats (GIN would read a repeated word's
+   * posting list twice: `support | support` costs as much as two words).
+   */
+  private async withStems(alternatives: string[][]): Promise<string[][]> {
+    if (!alternatives.length) return [];
+    const rows = await this.db.query<{ word: string; stems: string[] }>(
+      `SELECT w AS word, coalesce(ts_lexize('english_stem', w), '{}') AS stems FROM unnest($1::text[]) AS w`,
+      [[...new Set(alternatives.flat())]],
+    );
+    const stems = new Map(rows.map((r) => [r.word, r.stems]));
+    return alternatives.map((a) => [...new Set(a.flatMap((w) => [w, ...(stems.get(w) ?? [])]))]);
   }
 
   /**
@@ -157,13 +172,15 @@ export class PostgresSearchIndex implements SearchIndex {
   private async vocabulary(words: string[]): Promise<Vocabulary[]> {
     // `%` is trigram similarity ≥ pg_trgm.similarity_threshold, 0.3 unless the server was told otherwise.
     return this.db.query<Vocabulary>(
-      `SELECT w.word,
-              CASE WHEN k.known OR length(w.word) < 4 THEN '{}'::text[] ELSE
-                ARRAY(SELECT l.word FROM search_lexeme l WHERE l.word % w.word ORDER BY similarity(l.word, w.word) DESC, l.word LIMIT ${CORRECTIONS}) END AS corrections,
-              CASE WHEN k.known OR w.i < $2 OR length(w.word) < 2 THEN '{}'::text[] ELSE
-                ARRAY(SELECT l.word FROM search_lexeme l WHERE l.word >= $3 AND l.word < $4 ORDER BY length(l.word), l.word LIMIT ${PREFIX_EXPANSIONS}) END AS completions
+      `SELECT w.word, c.corrections, p.completions,
+              ARRAY(SELECT DISTINCT x FROM unnest(w.word || p.completions) AS a,
+                           unnest(a || coalesce(ts_lexize('english_stem', a), '{}')) AS x) AS lexemes
          FROM unnest($1::text[]) WITH ORDINALITY AS w(word, i)
          CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM search_lexeme l WHERE l.word = w.word) AS known) k
+         CROSS JOIN LATERAL (SELECT CASE WHEN k.known OR length(w.word) < 4 THEN '{}'::text[] ELSE
+                ARRAY(SELECT l.word FROM search_lexeme l WHERE l.word % w.word ORDER BY similarity(l.word, w.word) DESC, l.word LIMIT ${CORRECTIONS}) END AS corrections) c
+         CROSS JOIN LATERAL (SELECT CASE WHEN k.known OR w.i < $2 OR length(w.word) < 2 THEN '{}'::text[] ELSE
+                ARRAY(SELECT l.word FROM search_lexeme l WHERE l.word >= $3 AND l.word < $4 ORDER BY length(l.word), l.word LIMIT ${PREFIX_EXPANSIONS}) END AS completions) p
         ORDER BY w.i`,
       [words, words.length, ...prefixRange(words[words.length - 1])],
     );

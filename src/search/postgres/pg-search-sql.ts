@@ -78,17 +78,14 @@ export function visibleSql(filter: Fields, access: AccessScope | undefined, p: P
 }
 
 /**
- * Every word, as any of its alternatives (itself, the vocabulary words it begins when it is being typed,
- * or its spelling corrections), each also as its English stem. Whole words keep the GIN scan cheap: a
- * `word:*` prefix would make PostgreSQL merge the posting lists of every word it begins first.
+ * Every word, as any of its lexemes (itself, the vocabulary words it begins when it is being typed, or its
+ * spelling corrections, and their English stems), as one tsquery constant — so the planner sees it. Whole
+ * words keep the GIN scan cheap: a `word:*` prefix would make PostgreSQL merge the posting lists of every
+ * word it begins first. Lexemes are letters and digits only (`searchWords`, the vocabulary), safe to quote.
  */
 export function tsquerySql(alternatives: string[][], p: Params): string {
-  return alternatives
-    .map((a) => {
-      const v = p.bind(a.join(' | '));
-      return `(to_tsquery('simple', ${v}) || to_tsquery('english', ${v}))`;
-    })
-    .join(' && ');
+  const text = alternatives.map((a) => `(${a.map((l) => `'${l.replace(/[^\p{L}\p{N}]/gu, '')}'`).join(' | ')})`).join(' & ');
+  return p.bind(text, '::tsquery');
 }
 
 /**
