@@ -19,7 +19,7 @@ export class SearchResolver {
   @Authorize('read', 'Catalog')
   async search(@Args() args: SearchArgs, @Info() info: GraphQLResolveInfo): Promise<SearchResults> {
     const asked = selectedFields(info, ['facets']);
-    const r = await this.service.search(args, undefined, FACETS.filter((f) => asked.has(f)));
+    const r = await this.service.search(args, { facets: FACETS.filter((f) => asked.has(f)) });
     return { ...r, hits: r.hits.map((h) => ({ ...h, entity: null })) } as unknown as SearchResults;
   }
 

@@ -25,8 +25,7 @@ export class SearchService {
    */
   async search(
     args: SearchArgs,
-    access?: AccessScope,
-    facets?: readonly FacetName[],
+    { access, facets }: { access?: AccessScope; facets?: readonly FacetName[] } = {},
   ): Promise<IndexResult & { endCursor: string | null; hasNextPage: boolean }> {
     const text = args.query.trim();
     if (text.length > MAX_QUERY_LENGTH) {

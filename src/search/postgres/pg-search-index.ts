@@ -48,38 +48,45 @@ interface Query {
   corrected: boolean;
 }
 
-/** Every word matches (or browse: everything), within the filter and the caller's access. */
-function matchSql({ r, words, alternatives }: Query, p: Params): string {
-  return (words.length ? `d.tsv @@ (${tsquerySql(alternatives, p)})` : 'true') + ' ' + visibleSql(r.filter, r.access, p);
+/** One statement's bound query: the tsquery and the filter + access condition, each bound once. */
+interface Bound {
+  /** `d.tsv @@ …` (or `true` when browsing), then the visibility condition. */
+  match: string;
+  tsquery: string;
+  visible: string;
+}
+
+function bind({ r, words, alternatives }: Query, p: Params): Bound {
+  const tsquery = words.length ? tsquerySql(alternatives, p) : '';
+  const visible = visibleSql(r.filter, r.access, p);
+  return { tsquery, visible, match: `${words.length ? `d.tsv @@ ${tsquery}` : 'true'} ${visible}` };
 }
 
 /**
  * CTEs ending in \`page\` (node_id, score, highlights): candidates are the exact-name and name-prefix
  * matches and the first \`pool\` rows of \`usedMost\` (matches, best used first); they are scored and paged.
  */
-function pageSql(query: Query, p: Params, usedMost: string, pool: number): string {
-  const { r, words, alternatives } = query;
+function pageSql(query: Query, b: Bound, p: Params, usedMost: string, pool: number): string {
+  const { r, words } = query;
   const limit = p.bind(r.limit);
   const offset = p.bind(r.offset);
   if (!words.length) {
     return `page AS (SELECT d.node_id, ln(1 + d.usage) AS score, '[]'::json AS highlights
                        FROM (${usedMost} LIMIT ${limit} OFFSET ${offset}) c JOIN search_document d USING (node_id))`;
   }
-  const visible = visibleSql(r.filter, r.access, p);
   const size = p.bind(Math.max(pool, r.offset + r.limit));
   const typed = p.bind(r.text.toLowerCase());
   const joined = p.bind(words.join(' '));
-  const tsquery = `(${tsquerySql(alternatives, p)})`;
   return `candidates AS (
       (SELECT d.node_id FROM search_document d
-        WHERE (lower(d.name) COLLATE "C" = ${typed} OR d.words COLLATE "C" LIKE ${joined} || '%') ${visible} LIMIT ${size})
+        WHERE (lower(d.name) COLLATE "C" = ${typed} OR d.words COLLATE "C" LIKE ${joined} || '%') ${b.visible} LIMIT ${size})
       UNION
       (${usedMost} LIMIT ${size})),
     scored AS (
-      SELECT d.node_id, ${scoreSql(tsquery, typed, joined, !query.corrected)} AS score FROM candidates c JOIN search_document d USING (node_id)
+      SELECT d.node_id, ${scoreSql(b.tsquery, typed, joined, !query.corrected)} AS score FROM candidates c JOIN search_document d USING (node_id)
        ORDER BY score DESC, d.node_id LIMIT ${limit} OFFSET ${offset}),
     page AS (
-      SELECT s.node_id, s.score, ${highlightsSql(tsquery)} AS highlights FROM scored s JOIN search_document d USING (node_id))`;
+      SELECT s.node_id, s.score, ${highlightsSql(b.tsquery)} AS highlights FROM scored s JOIN search_document d USING (node_id))`;
 }
 
 /** The "C"-collation range of the words starting with `prefix` (letters and digits): [prefix, next). */
@@ -87,16 +94,23 @@ function prefixRange(prefix: string): [string, string] {
   return [prefix, prefix.slice(0, -1) + String.fromCodePoint(prefix.codePointAt(prefix.length - 1)! + 1)];
 }
 
+/** Vocabulary words in the prefix range [lo, hi), shortest first (an unfinished word's completions). */
+const completionsSql = (lo: string, hi: string) =>
+  `ARRAY(SELECT l.word FROM search_lexeme l WHERE l.word >= ${lo} AND l.word < ${hi} ORDER BY length(l.word), l.word LIMIT ${PREFIX_EXPANSIONS})`;
+/** A list of words with their English stems, without repeats (GIN would read a repeated word's posting list twice). */
+const withStemsSql = (wordsArray: string) =>
+  `ARRAY(SELECT DISTINCT x FROM unnest(${wordsArray}) AS a, unnest(a || coalesce(ts_lexize('english_stem', a), '{}')) AS x)`;
+
 const HITS_JSON = `(SELECT COALESCE(json_agg(json_build_object('nodeId', node_id::text, 'score', score, 'highlights', highlights)
                       ORDER BY score DESC, node_id), '[]') FROM page)`;
 interface Vocabulary {
   word: string;
   /** The most similar vocabulary words (up to CORRECTIONS), when the word is not one of them. */
   corrections: string[];
-  /** For the last word, when not a word of its own: the vocabulary words it begins. */
-  completions: string[];
-  /** The word and its completions with their English stems, without repeats. */
+  /** The word and, for an unfinished last word, its completions, with their English stems. */
   lexemes: string[];
+  /** The corrections (or the word), with their English stems. */
+  correctedLexemes: string[];
 }
 type FacetRow = Record<FacetName, FacetCount[]>;
 
@@ -146,41 +160,29 @@ export class PostgresSearchIndex implements SearchIndex {
     const vocabulary = r.words.length ? await this.vocabulary(r.words) : [];
     const result = await this.searchWords({ r, words: r.words, alternatives: vocabulary.map((v) => v.lexemes), corrected: false });
     if (result.total > 0 || !vocabulary.some((v) => v.corrections.length)) return result;
-    const corrected = vocabulary.map((v) => (v.corrections.length ? v.corrections : [v.word]));
-    return this.searchWords({ r, words: corrected.map((c) => c[0]), alternatives: await this.withStems(corrected), corrected: true });
+    const words = vocabulary.map((v) => v.corrections[0] ?? v.word);
+    return this.searchWords({ r, words, alternatives: vocabulary.map((v) => v.correctedLexemes), corrected: true });
   }
 
   /**
-   * Each word's alternatives plus their English stems, without repeats (GIN would read a repeated word's
-   * posting list twice: `support | support` costs as much as two words).
-   */
-  private async withStems(alternatives: string[][]): Promise<string[][]> {
-    if (!alternatives.length) return [];
-    const rows = await this.db.query<{ word: string; stems: string[] }>(
-      `SELECT w AS word, coalesce(ts_lexize('english_stem', w), '{}') AS stems FROM unnest($1::text[]) AS w`,
-      [[...new Set(alternatives.flat())]],
-    );
-    const stems = new Map(rows.map((r) => [r.word, r.stems]));
-    return alternatives.map((a) => [...new Set(a.flatMap((w) => [w, ...(stems.get(w) ?? [])]))]);
-  }
-
-  /**
-   * Whether each word is in the vocabulary; when not (and at least 4 characters), its most similar
-   * vocabulary words; and for the last word, when it is not a word of its own, the vocabulary words it
-   * begins (it is being typed) — matched as whole words, which GIN intersects fast, unlike a prefix.
+   * Per word: its most similar vocabulary words when it is not one of them (and has at least 4
+   * characters); for the last word, when it is not a word of its own, the vocabulary words it begins (it is
+   * being typed); the lexemes it matches as typed (itself and its completions) and as corrected (its
+   * corrections, or itself), each with their English stems. Whole words, which GIN intersects fast,
+   * unlike a prefix.
    */
   private async vocabulary(words: string[]): Promise<Vocabulary[]> {
     // `%` is trigram similarity ≥ pg_trgm.similarity_threshold, 0.3 unless the server was told otherwise.
     return this.db.query<Vocabulary>(
-      `SELECT w.word, c.corrections, p.completions,
-              ARRAY(SELECT DISTINCT x FROM unnest(w.word || p.completions) AS a,
-                           unnest(a || coalesce(ts_lexize('english_stem', a), '{}')) AS x) AS lexemes
+      `SELECT w.word, c.corrections,
+              ${withStemsSql('w.word || p.completions')} AS lexemes,
+              ${withStemsSql(`CASE WHEN cardinality(c.corrections) > 0 THEN c.corrections ELSE ARRAY[w.word] END`)} AS "correctedLexemes"
          FROM unnest($1::text[]) WITH ORDINALITY AS w(word, i)
          CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM search_lexeme l WHERE l.word = w.word) AS known) k
          CROSS JOIN LATERAL (SELECT CASE WHEN k.known OR length(w.word) < 4 THEN '{}'::text[] ELSE
                 ARRAY(SELECT l.word FROM search_lexeme l WHERE l.word % w.word ORDER BY similarity(l.word, w.word) DESC, l.word LIMIT ${CORRECTIONS}) END AS corrections) c
          CROSS JOIN LATERAL (SELECT CASE WHEN k.known OR w.i < $2 OR length(w.word) < 2 THEN '{}'::text[] ELSE
-                ARRAY(SELECT l.word FROM search_lexeme l WHERE l.word >= $3 AND l.word < $4 ORDER BY length(l.word), l.word LIMIT ${PREFIX_EXPANSIONS}) END AS completions) p
+                ${completionsSql('$3', '$4')} END AS completions) p
         ORDER BY w.i`,
       [words, words.length, ...prefixRange(words[words.length - 1])],
     );
@@ -190,7 +192,8 @@ export class PostgresSearchIndex implements SearchIndex {
     const estimated = await this.estimate(query);
     if (!estimated) return this.searchEveryMatch(query);
     const p = new Params();
-    const page = pageSql(query, p, `SELECT d.node_id FROM search_document d WHERE ${matchSql(query, p)} ORDER BY d.usage DESC, d.node_id`, USAGE_ORDER_POOL);
+    const b = bind(query, p);
+    const page = pageSql(query, b, p, `SELECT d.node_id FROM search_document d WHERE ${b.match} ORDER BY d.usage DESC, d.node_id`, USAGE_ORDER_POOL);
     const [{ hits }] = await this.db.query<{ hits: IndexResult['hits'] }>(`WITH ${page} SELECT ${HITS_JSON} AS hits`, p.values);
     return { ...estimated, hits };
   }
@@ -198,10 +201,10 @@ export class PostgresSearchIndex implements SearchIndex {
   /** Few matches: one pass over all of them (a bitmap scan) for the count, the facets and the page. */
   private async searchEveryMatch(query: Query): Promise<IndexResult> {
     const p = new Params();
-    const match = matchSql(query, p);
-    const page = pageSql(query, p, `SELECT node_id FROM m ORDER BY usage DESC, node_id`, EVERY_MATCH_POOL);
+    const b = bind(query, p);
+    const page = pageSql(query, b, p, `SELECT node_id FROM m ORDER BY usage DESC, node_id`, EVERY_MATCH_POOL);
     const [row] = await this.db.query<{ total: number; hits: IndexResult['hits'] } & FacetRow>(
-      `WITH m AS MATERIALIZED (SELECT d.node_id, d.usage, ${FACET_COLUMNS_SQL} FROM search_document d WHERE ${match}),
+      `WITH m AS MATERIALIZED (SELECT d.node_id, d.usage, ${FACET_COLUMNS_SQL} FROM search_document d WHERE ${b.match}),
        ${page}
        SELECT (SELECT count(*)::int FROM m) AS total, ${HITS_JSON} AS hits, ${facetsSql(query.r.facets)}`,
       p.values,
@@ -219,18 +222,17 @@ export class PostgresSearchIndex implements SearchIndex {
     const p = new Params();
     const [row] = await this.db.query<{ total: number } & FacetRow>(
       `WITH m AS MATERIALIZED (SELECT ${FACET_COLUMNS_SQL} FROM search_document d TABLESAMPLE SYSTEM (${percent.toFixed(4)}) REPEATABLE (1)
-                                WHERE ${matchSql(query, p)})
+                                WHERE ${bind(query, p).match})
        SELECT (SELECT count(*)::int FROM m) AS total, ${facetsSql(query.r.facets)}`,
       p.values,
     );
-    const { total, ...sampledFacets } = row;
-    const sampled = { total, facets: sampledFacets };
+    const { total, ...sampled } = row;
     const scale = (n: number) => Math.round((n * 100) / percent);
-    if (percent === 100 || scale(sampled.total) <= this.options.exactCount) return null;
+    if (percent === 100 || scale(total) <= this.options.exactCount) return null;
     const facets = Object.fromEntries(
-      Object.entries(sampled.facets).map(([k, list]) => [k, list.map((f) => ({ value: f.value, count: Math.max(1, scale(f.count)) }))]),
+      Object.entries(sampled).map(([k, list]) => [k, list.map((f) => ({ value: f.value, count: Math.max(1, scale(f.count)) }))]),
     ) as IndexResult['facets'];
-    return { total: scale(sampled.total), facets, approximate: true };
+    return { total: scale(total), facets, approximate: true };
   }
 
   /** The planner's count of documents (refreshed by autovacuum), read at most once a minute. */
@@ -278,10 +280,7 @@ export class PostgresSearchIndex implements SearchIndex {
 
   /** Vocabulary words starting with `word` (itself included), shortest first. */
   private async completions(word: string): Promise<string[]> {
-    const rows = await this.db.query<{ word: string }>(
-      `SELECT word FROM search_lexeme WHERE word >= $1 AND word < $2 ORDER BY length(word), word LIMIT ${PREFIX_EXPANSIONS}`,
-      prefixRange(word),
-    );
-    return rows.map((r) => r.word);
+    const [{ words }] = await this.db.query<{ words: string[] }>(`SELECT ${completionsSql('$1', '$2')} AS words`, prefixRange(word));
+    return words;
   }
 }

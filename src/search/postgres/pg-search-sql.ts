@@ -85,7 +85,7 @@ export function visibleSql(filter: Fields, access: AccessScope | undefined, p: P
  */
 export function tsquerySql(alternatives: string[][], p: Params): string {
   const text = alternatives.map((a) => `(${a.map((l) => `'${l.replace(/[^\p{L}\p{N}]/gu, '')}'`).join(' | ')})`).join(' & ');
-  return p.bind(text, '::tsquery');
+  return `${p.bind(text)}::tsquery`;
 }
 
 /**
