@@ -11,6 +11,8 @@ import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { AccessModule } from './access/access.module';
 import { AccessService } from './access/access.service';
+import { fieldGuard } from './access/field-guard';
+import { AuditModule } from './audit/audit.module';
 import { CatalogModule } from './catalog/catalog.module';
 import { LineageModule } from './lineage/lineage.module';
 import { IngestionModule } from './ingestion/ingestion.module';
@@ -56,6 +58,7 @@ export class AppModule implements NestModule {
       imports: [
         PlatformModule.register(deps),
         MetricsModule,
+        AuditModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [MetricsModule, AccessModule],
@@ -63,6 +66,7 @@ export class AppModule implements NestModule {
           useFactory: (metrics: MetricsService, access: AccessService) => ({
             path: '/graphql',
             autoSchemaFile: true,
+            buildSchemaOptions: { fieldMiddleware: [fieldGuard(access)] },
             sortSchema: true,
             playground: false,
             graphiql: deps.config.graphql.playground,

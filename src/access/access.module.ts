@@ -3,10 +3,12 @@ import { APP_GUARD } from '@nestjs/core';
 import { AccessResolver } from './access.resolver';
 import { AccessService } from './access.service';
 import { AuthGuard } from './auth.guard';
+import { PolicyResolver } from './policy.resolver';
+import { PolicyService } from './policy.service';
 
 @Module({
-  providers: [AccessService, AccessResolver, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [AccessService],
+  providers: [AccessService, PolicyService, AccessResolver, PolicyResolver, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [AccessService, PolicyService],
 })
 export class AccessModule implements OnApplicationBootstrap {
   constructor(private readonly access: AccessService) {}

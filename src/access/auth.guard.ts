@@ -31,12 +31,12 @@ export class AuthGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const req = requestOf(context);
     // One authentication per HTTP request, even when a GraphQL document has several root fields.
-    req.caller ??= await this.access.authenticate(req.headers.authorization);
+    const caller = await this.access.authenticateRequest(req);
     const requirement = this.reflector.getAllAndOverride<Requirement | undefined>(AUTHORIZE_KEY, targets);
     if (!requirement) {
       throw new ForbiddenError('This operation declares no access policy and is therefore closed.');
     }
-    this.access.authorize(req.caller, requirement.action, requirement.subject);
+    this.access.authorize(caller, requirement.action, requirement.subject);
     return true;
   }
 }

@@ -10,9 +10,16 @@ registerEnumType(PrincipalKind, { name: 'PrincipalKind' });
 export enum Role {
   READER = 'reader',
   WRITER = 'writer',
+  INGESTER = 'ingester',
+  AUDITOR = 'auditor',
   ADMIN = 'admin',
 }
-registerEnumType(Role, { name: 'Role', description: 'reader: read metadata; writer: also register and change it; admin: everything.' });
+registerEnumType(Role, {
+  name: 'Role',
+  description:
+    'reader: read metadata; writer: also register and change it and ingest events; ingester: the ingestion routes only; ' +
+    'auditor: read metadata and the audit log; admin: everything. Policies add to (or deny from) these.',
+});
 
 @ObjectType()
 export class Principal {
@@ -50,7 +57,7 @@ export class CreatePrincipalInput {
   @Field() @MinLength(1) @MaxLength(200) @Matches(NAME, { message: 'name may contain letters, digits and . _ @ - only' })
   name: string;
   @Field(() => PrincipalKind) @IsEnum(PrincipalKind) kind: PrincipalKind;
-  @Field(() => [Role], { defaultValue: [Role.READER] }) @IsEnum(Role, { each: true }) @ArrayMaxSize(3) roles: Role[];
+  @Field(() => [Role], { defaultValue: [Role.READER] }) @IsEnum(Role, { each: true }) @ArrayMaxSize(5) roles: Role[];
   @Field(() => [String], { defaultValue: [] })
   @ArrayMaxSize(50)
   @Matches(NAME, { each: true, message: 'team names may contain letters, digits and . _ @ - only' })

@@ -15,28 +15,8 @@ export interface SearchFilterInput {
   platforms?: string[];
 }
 
-/**
- * Conditions on a document's kind, domain, owner team, tags and classifications. A rule matches a document
- * when every field it names matches (a field matches when the document has any of the listed values); a rule
- * naming no field matches every document.
- */
-export interface AccessRule {
-  kinds?: string[];
-  domains?: string[];
-  ownerTeams?: string[];
-  tags?: string[];
-  classifications?: string[];
-}
-
-/**
- * Which documents a caller may see, pushed down into the index query (never applied after paging, so pages
- * are full and totals and facets true): those matching at least one `allow` rule and no `deny` rule.
- * Absent = everything (an administrator). The access policies compile to this.
- */
-export interface AccessScope {
-  allow: AccessRule[];
-  deny: AccessRule[];
-}
+export type { AccessRule, AccessScope } from '../platform/auth/access-scope';
+import type { AccessScope } from '../platform/auth/access-scope';
 
 export const FACETS = ['kinds', 'domains', 'ownerTeams', 'tags', 'classifications', 'platforms'] as const;
 export type FacetName = (typeof FACETS)[number];

@@ -6,8 +6,12 @@
 import { SetMetadata } from '@nestjs/common';
 
 export type Action = 'read' | 'readData' | 'write' | 'approve' | 'audit' | 'admin';
-/** What an action applies to. `Catalog` covers every catalogued entity kind until per-kind policies land. */
-export type Subject = 'Catalog' | 'Principal' | 'System';
+/**
+ * What an action applies to. `Catalog`: every catalogued entity (policies narrow it by kind, URN, domain,
+ * owner team, tags and classifications); `Ingestion`: the event and prediction ingestion routes; `AuditLog`:
+ * the audit log; `Principal` and `Policy`: access administration; `System`: metrics and dead letters.
+ */
+export type Subject = 'Catalog' | 'Ingestion' | 'AuditLog' | 'Principal' | 'Policy' | 'System';
 
 export const PUBLIC_KEY = 'pedigree:public';
 export const AUTHORIZE_KEY = 'pedigree:authorize';

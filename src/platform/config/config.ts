@@ -35,6 +35,14 @@ const schema = z.object({
   PEDIGREE_MAX_PROPERTIES_BYTES: z.coerce.number().int().min(256).max(1_048_576).default(65_536),
   PEDIGREE_RUN_MIGRATIONS: boolish.default('true'),
   PEDIGREE_AUTH_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(10),
+  PEDIGREE_AUTH_MAX_FAILURES: z.coerce.number().int().min(1).max(100_000).default(30),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters (HS256 shared secret)').max(1024).optional(),
+  JWT_JWKS_URI: z.string().regex(/^https?:\/\/\S+$/, 'must be an http:// or https:// URL').optional(),
+  JWT_ISSUER: z.string().min(1).max(1000).optional(),
+  JWT_AUDIENCE: z.string().min(1).max(1000).optional(),
+  JWT_PRINCIPAL_CLAIM: z.string().min(1).max(100).default('sub'),
+  JWT_TEAMS_CLAIM: z.string().min(1).max(100).default('groups'),
+  JWT_ROLES_CLAIM: z.string().min(1).max(100).default('roles'),
   PEDIGREE_INGEST_MAX_EVENTS: z.coerce.number().int().min(1).max(100_000).default(1000),
   PEDIGREE_INGEST_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(256 * 1024 * 1024).default(16 * 1024 * 1024),
   PEDIGREE_PREDICTION_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(90),
@@ -82,6 +90,18 @@ export interface PedigreeConfig {
   runMigrations: boolean;
   /** How long a successful API-key lookup is reused (0 = look up every request). */
   authCacheSeconds: number;
+  /** Failed authentications a source (IP address) may make per minute before it is refused for the rest of it. */
+  authMaxFailuresPerMinute: number;
+  /** Present when JWT_SECRET or JWT_JWKS_URI is set: bearer JWTs are accepted besides API keys. */
+  jwt?: {
+    secret?: string;
+    jwksUri?: string;
+    issuer?: string;
+    audience?: string;
+    principalClaim: string;
+    teamsClaim: string;
+    rolesClaim: string;
+  };
   ingest: { maxEventsPerRequest: number; maxBodyBytes: number };
   predictions: {
     /** Days of predictions kept; older daily partitions are dropped whole. */
@@ -153,6 +173,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxPropertiesBytes: c.PEDIGREE_MAX_PROPERTIES_BYTES,
     runMigrations: c.PEDIGREE_RUN_MIGRATIONS,
     authCacheSeconds: c.PEDIGREE_AUTH_CACHE_SECONDS,
+    authMaxFailuresPerMinute: c.PEDIGREE_AUTH_MAX_FAILURES,
+    jwt:
+      c.JWT_SECRET || c.JWT_JWKS_URI
+        ? {
+            secret: c.JWT_SECRET,
+            jwksUri: c.JWT_JWKS_URI,
+            issuer: c.JWT_ISSUER,
+            audience: c.JWT_AUDIENCE,
+            principalClaim: c.JWT_PRINCIPAL_CLAIM,
+            teamsClaim: c.JWT_TEAMS_CLAIM,
+            rolesClaim: c.JWT_ROLES_CLAIM,
+          }
+        : undefined,
     ingest: { maxEventsPerRequest: c.PEDIGREE_INGEST_MAX_EVENTS, maxBodyBytes: c.PEDIGREE_INGEST_MAX_BODY_BYTES },
     predictions: {
       retentionDays: c.PEDIGREE_PREDICTION_RETENTION_DAYS,

@@ -166,6 +166,14 @@ export class Db implements Sql {
     }
   }
 
+  /**
+   * Runs `work` in a transaction of its own even when called inside another one: for records that must
+   * persist whatever becomes of the surrounding work (an audited denial inside a transaction that rolls back).
+   */
+  detached<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
+    return this.current.exit(() => this.transaction(work));
+  }
+
   private async savepoint<T>(tx: ClientSql, work: (tx: Sql) => Promise<T>): Promise<T> {
     const name = `pedigree_sp_${++tx.savepointDepth}`;
     await tx.query(`SAVEPOINT ${name}`);

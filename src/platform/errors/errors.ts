@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
   | 'UNAVAILABLE'
+  | 'RATE_LIMITED'
   | 'INTERNAL';
 
 export abstract class PedigreeError extends Error {
@@ -52,4 +53,9 @@ export class PayloadTooLargeError extends PedigreeError {
 export class UnavailableError extends PedigreeError {
   readonly code = 'UNAVAILABLE' as const;
   readonly httpStatus = 503;
+}
+/** Too many failed attempts from this source; it may try again after the window. */
+export class RateLimitedError extends PedigreeError {
+  readonly code = 'RATE_LIMITED' as const;
+  readonly httpStatus = 429;
 }

@@ -43,7 +43,7 @@ export function formatGraphQLError(logger: Logger) {
       return { ...base, message: original.message, extensions: { code: 'FORBIDDEN' } };
     }
     const code = formatted.extensions?.code;
-    if (code === 'UNAUTHENTICATED' || code === 'FORBIDDEN') {
+    if (code === 'UNAUTHENTICATED' || code === 'FORBIDDEN' || code === 'RATE_LIMITED') {
       // Raised by our own plugins before execution (authentication of the whole operation).
       return { ...base, message: formatted.message, extensions: { code } };
     }

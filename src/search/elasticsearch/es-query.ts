@@ -21,7 +21,9 @@ const FIELDS: Record<FacetName, string> = {
 export const FACET_SIZE = 20;
 
 function fieldClauses(fields: AccessRule & { platforms?: string[] }): Query[] {
-  return FACETS.filter((f) => fields[f]?.length).map((f) => ({ terms: { [FIELDS[f]]: fields[f]! } }));
+  const clauses: Query[] = FACETS.filter((f) => fields[f]?.length).map((f) => ({ terms: { [FIELDS[f]]: fields[f]! } }));
+  if (fields.urns?.length) clauses.push({ terms: { urn: fields.urns } });
+  return clauses;
 }
 
 const ruleQuery = (rule: AccessRule): Query => {

@@ -3,7 +3,10 @@
  * access scope, the full-text query of a list of words, scores, highlights and facet counts. Everything
  * the caller typed is a bound parameter.
  */
-import { AccessRule, AccessScope, FacetName, FACETS } from '../search-index.port';
+import { AccessRule, AccessScope, Params, ruleConditions, scopeConditions } from '../../platform/auth/access-scope';
+import { FacetName, FACETS } from '../search-index.port';
+
+export { Params };
 
 /**
  * Upserts documents and adds their words to the vocabulary used for spelling correction. A document
@@ -40,40 +43,9 @@ SELECT 1`;
 
 type Fields = AccessRule & { platforms?: string[] };
 
-/** Parameters of one statement: `bind(v)` appends a value and returns its placeholder. */
-export class Params {
-  readonly values: unknown[] = [];
-  bind(value: unknown, cast = ''): string {
-    this.values.push(value);
-    return `$${this.values.length}${cast}`;
-  }
-}
-
-/** One SQL condition per field the rule names, over `d`. */
-function fieldConditions(fields: Fields, p: Params): string[] {
-  const parts: string[] = [];
-  const add = (sql: (v: string) => string, values: string[] | undefined) => {
-    if (values?.length) parts.push(sql(p.bind(values, '::text[]')));
-  };
-  add((v) => `d.kind = ANY(${v})`, fields.kinds);
-  add((v) => `d.domain = ANY(${v})`, fields.domains);
-  add((v) => `d.owner_team = ANY(${v})`, fields.ownerTeams);
-  add((v) => `d.tags && ${v}`, fields.tags);
-  add((v) => `d.classifications && ${v}`, fields.classifications);
-  add((v) => `d.platform = ANY(${v})`, fields.platforms);
-  return parts;
-}
-
-const anyRule = (rules: AccessRule[], p: Params) =>
-  rules.length ? rules.map((r) => `(${['true', ...fieldConditions(r, p)].join(' AND ')})`).join(' OR ') : 'false';
-
 /** The filter and the caller's access scope as one SQL condition over `d` (`AND …`, or nothing). */
 export function visibleSql(filter: Fields, access: AccessScope | undefined, p: Params): string {
-  const parts = fieldConditions(filter, p);
-  if (access) {
-    parts.push(`(${anyRule(access.allow, p)})`);
-    if (access.deny.length) parts.push(`NOT (${anyRule(access.deny, p)})`);
-  }
+  const parts = [...ruleConditions(filter, p, 'd'), ...scopeConditions(access, p, 'd')];
   return parts.length ? `AND ${parts.join(' AND ')}` : '';
 }
 
