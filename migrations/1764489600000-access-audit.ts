@@ -46,7 +46,9 @@ CREATE TABLE access_request (
   policy_id   bigint REFERENCES access_policy(id) ON DELETE SET NULL,
   created_at  timestamptz NOT NULL DEFAULT now()
 );
-CREATE INDEX access_request_pending ON access_request (node_id) WHERE status = 'pending';
+CREATE INDEX access_request_node ON access_request (node_id, id);
+CREATE INDEX access_request_requester ON access_request (requester, id);
+CREATE INDEX access_request_policy ON access_request (policy_id) WHERE policy_id IS NOT NULL;
 
 CREATE TABLE stage_request (
   id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -54,6 +56,7 @@ CREATE TABLE stage_request (
   stage            text NOT NULL,
   requester        text NOT NULL,
   reason           text NOT NULL,
+  archive_existing boolean NOT NULL DEFAULT false,
   status           text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','approved','denied')),
   decided_by       text,
   decided_at       timestamptz,

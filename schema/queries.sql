@@ -1,5 +1,7 @@
 -- Every statement a representative scenario sends (test/sql-snapshot.test.ts), normalized and sorted.
 
+INSERT INTO audit_log (seq, at, principal, action, target, outcome, request_id, details, prev_hash, hash) SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::jsonb[], $9::bytea[], $10::bytea[]);
+
 INSERT INTO code_version (id, repository_url, commit_sha, path, branch) SELECT id, repository_url, commit_sha, path, branch FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, repository_url text, commit_sha text, path text, branch text) ON CONFLICT (id) DO NOTHING;
 
 INSERT INTO code_version AS c (id, repository_url, commit_sha, path, branch, author, committed_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO UPDATE SET branch = COALESCE(EXCLUDED.branch, c.branch), author = COALESCE(EXCLUDED.author, c.author), committed_at = COALESCE(EXCLUDED.committed_at, c.committed_at);
@@ -60,6 +62,8 @@ SELECT COALESCE((SELECT sum(c.n) FROM prediction_count c WHERE c.deployment_id =
 
 SELECT DISTINCT ON (n.parent_id) n.parent_id::text AS "parentId", n.id::text AS "id" FROM node n WHERE n.parent_id = ANY($1::bigint[]) ORDER BY n.parent_id, n.id DESC;
 
+SELECT a.seq::text AS "seq", a.hash FROM audit_log a ORDER BY a.seq DESC LIMIT 1;
+
 SELECT context_id::text AS "contextId", node_id::text AS "nodeId" FROM ( SELECT context_id, node_id, row_number() OVER (PARTITION BY context_id ORDER BY added_at, node_id) AS rn FROM context_member WHERE context_id = ANY($1::bigint[])) m WHERE rn <= $2 ORDER BY context_id, rn;
 
 SELECT context_id::text AS "contextId", node_id::text AS "nodeId" FROM context_member WHERE node_id = ANY($1::bigint[]) ORDER BY context_id;
@@ -78,13 +82,15 @@ SELECT id FROM deployment WHERE id = $1 FOR UPDATE;
 
 SELECT id::text AS "id" FROM dataset_version WHERE dataset_id = $1 ORDER BY version DESC LIMIT 1;
 
-SELECT id::text AS "id", kind, urn FROM node WHERE urn = ANY($1::text[]);
+SELECT id::text AS "id", kind, urn, domain, owner_team AS "ownerTeam", tags, classifications FROM node WHERE urn = ANY($1::text[]);
 
 SELECT id::text AS "id", kind, urn, name, parent_id::text AS "parentId" FROM node WHERE urn = $1;
 
 SELECT id::text AS "id", kind, urn, name, properties FROM node WHERE urn = ANY($1::text[]);
 
 SELECT id::text AS "id", latest_version AS "latest" FROM dataset WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE;
+
+SELECT id::text AS "id", name, description, effect, actions, principals, teams, roles, kinds, domains, owner_teams AS "ownerTeams", tags, classifications, urns, fields, expires_at AS "expiresAt", created_by AS "createdBy", created_at AS "createdAt", updated_at AS "updatedAt" FROM access_policy WHERE expires_at IS NULL OR expires_at > now() ORDER BY id;
 
 SELECT id::text AS "id", source, topic, kafka_partition AS "partition", kafka_offset::text AS "offset", event_key AS "eventKey", payload, payload_truncated AS "payloadTruncated", error, urns, received_at AS "receivedAt", replayed_at AS "replayedAt", replay_error AS "replayError" FROM dead_letter WHERE replayed_at IS NULL AND urns @> ARRAY[$1::text] ORDER BY id DESC LIMIT $2;
 
@@ -95,6 +101,8 @@ SELECT id::text AS "id", version FROM model_version WHERE model_id = $1 AND arti
 SELECT k.id::text AS "id", k.name, k.prefix, k.created_at AS "createdAt", k.expires_at AS "expiresAt", k.revoked_at AS "revokedAt", k.last_used_at AS "lastUsedAt", k.principal_id::text AS "principalId" FROM api_key k WHERE k.principal_id = ANY($1::bigint[]) ORDER BY k.id;
 
 SELECT kind, started_at AS "startedAt", ended_at AS "endedAt" FROM run WHERE id = $1;
+
+SELECT kind, urn, domain, owner_team AS "ownerTeam", tags, classifications FROM node WHERE urn = $1 FOR UPDATE;
 
 SELECT max(GREATEST(valid_from, COALESCE(valid_to, valid_from))) AS "last" FROM deployment_revision WHERE deployment_id = $1;
 
@@ -115,6 +123,8 @@ SELECT n.id::text AS "id", n.urn, n.name, n.owner_team AS "ownerTeam", n.domain,
 SELECT n.id::text AS "id", n.urn, n.name, n.owner_team AS "ownerTeam", n.domain, n.tags, n.classifications FROM model p JOIN node n ON n.id = p.id WHERE p.id = $1 FOR UPDATE OF p;
 
 SELECT p.id::text AS "id", p.name, p.kind, p.roles, p.teams, p.created_at AS "createdAt" FROM principal p ORDER BY p.name LIMIT 1000;
+
+SELECT pg_advisory_xact_lock($1);
 
 SELECT r.id::text AS "id", r.deployment_id::text AS "deploymentId", r.model_version_id::text AS "modelVersionId", r.traffic_share::float8 AS "trafficShare", r.valid_from AS "validFrom", r.valid_to AS "validTo", r.recorded_at AS "recordedAt" FROM deployment_revision r WHERE r.deployment_id = $1 AND r.valid_to IS NULL;
 
@@ -137,8 +147,6 @@ SELECT t.id::text AS "id", t.namespace, t.latest_version AS "latestVersionNumber
 SELECT t.id::text AS "id", t.repository_url AS "repositoryUrl", t.commit_sha AS "commitSha", t.path, t.branch, t.author, t.committed_at AS "committedAt" FROM code_version t WHERE t.id = ANY($1::bigint[]);
 
 SELECT t.id::text AS "id", t.run_key AS "runId", t.kind AS "runKind", t.status, t.started_at AS "startedAt", t.ended_at AS "endedAt", t.params, t.metrics, t.gpu_type AS "gpuType", t.gpu_count AS "gpuCount", t.gpu_hours AS "gpuHours", t.energy_kwh AS "energyKwh", t.parent_run_id::text AS "parentRunId" FROM run t WHERE t.id = ANY($1::bigint[]);
-
-SELECT v.id::text AS "id", n.urn FROM model_version v JOIN node n ON n.id = v.id WHERE v.model_id = $1 AND v.stage = 'production' AND v.id <> $2;
 
 UPDATE dataset SET latest_version = latest_version + 1 WHERE id = $1 RETURNING latest_version AS "version";
 

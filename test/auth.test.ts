@@ -17,7 +17,8 @@ let schema: GraphQLSchema;
 const issueKey = (name: string, roles: string[]) => issueTestKey(app, name, roles);
 
 before(async () => {
-  app = await startTestApp();
+  // This file sends hundreds of bad credentials on purpose; the per-source limit has its own test (access-*.test.ts).
+  app = await startTestApp({ PEDIGREE_AUTH_MAX_FAILURES: '100000' });
   readerKey = await issueKey('analyst', ['READER']);
   writerKey = await issueKey('pipeline', ['WRITER']);
   schema = buildClientSchema((await app.ok<IntrospectionQuery>(getIntrospectionQuery())));
@@ -73,14 +74,10 @@ describe('authentication', () => {
     assert.equal(codeOf(typename), 'UNAUTHENTICATED');
   });
 
-  it('tells what is wrong with a bad Authorization header', async () => {
-    const cases: [string, RegExp][] = [
-      ['Basic dXNlcjpwYXNz', /expected "Bearer <api key>"/],
-      ['Bearer', /expected "Bearer <api key>"/],
-      ['Bearer pdg_not-a-real-key', /Unknown API key/],
-      [`Bearer ${'x'.repeat(600)}`, /Malformed/],
-    ];
-    for (const [header, message] of cases) {
+  it('answers every bad Authorization header alike, saying how to authenticate but not what was wrong', async () => {
+    const cases = ['Basic dXNlcjpwYXNz', 'Bearer', 'Bearer pdg_not-a-real-key', `Bearer ${'x'.repeat(600)}`, 'Bearer a.b.c', `Bearer ${'y'.repeat(5000)}`];
+    const message = /^Authentication failed: send a valid API key or token as "Authorization: Bearer <credential>"\.$/;
+    for (const header of cases) {
       const res = await fetch(`${app.url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: header },
@@ -100,13 +97,14 @@ describe('authentication', () => {
     assert.ok(tempKey.lastUsedAt, 'use of a key is recorded');
     await app.ok(`mutation($id: String!) { revokeApiKey(id: $id) { revokedAt } }`, { id: tempKey.id });
     const revoked = await app.gql(`{ me { name } }`, {}, key);
-    assert.equal(codeOf(revoked), 'UNAUTHENTICATED');
-    assert.match(revoked.errors![0].message, /revoked/);
+    assert.equal(codeOf(revoked), 'UNAUTHENTICATED', 'a revoked key is refused on the very next request');
+    assert.match(revoked.errors![0].message, /^Authentication failed/, 'without saying it was revoked');
 
     const other = await issueKey('expiring', ['READER']);
     await app.db.query(`UPDATE api_key SET expires_at = now() - interval '1 minute' WHERE principal_id = (SELECT id FROM principal WHERE name = 'expiring')`);
     const expired = await app.gql(`{ me { name } }`, {}, other);
-    assert.match(expired.errors![0].message, /expired/);
+    assert.equal(codeOf(expired), 'UNAUTHENTICATED');
+    assert.equal(expired.errors![0].message, revoked.errors![0].message, 'expired and revoked read the same');
     const past = await app.gql(`mutation { createApiKey(input: { principalName: "expiring", name: "x", expiresAt: "2020-01-01T00:00:00Z" }) { key } }`);
     assert.equal(codeOf(past), 'BAD_USER_INPUT');
   });
@@ -130,7 +128,9 @@ describe('authentication', () => {
   });
 });
 
-const ADMIN_ONLY = new Set(['principals', 'deadLetters']);
+const ADMIN_ONLY = new Set(['principals', 'deadLetters', 'accessPolicies', 'auditLog', 'verifyAuditLog']);
+/** Mutations open to readers: asking for access is how a reader gets more of it. */
+const READER_MUTATIONS = new Set(['requestAccess']);
 /** Queries that expose data (prediction inputs), not only metadata: `readData`, which readers do not hold. */
 const READ_DATA = new Set(['replayPrediction', 'explainPrediction']);
 
@@ -139,7 +139,8 @@ describe('authorization by role', () => {
     for (const field of rootFields('mutation')) {
       const { query, variables } = operationFor('mutation', field);
       const res = await app.gql(query, variables, readerKey);
-      assert.equal(codeOf(res), 'FORBIDDEN', `mutation ${field.name}: ${JSON.stringify(res.errors)}`);
+      if (READER_MUTATIONS.has(field.name)) assert.notEqual(codeOf(res), 'FORBIDDEN', field.name);
+      else assert.equal(codeOf(res), 'FORBIDDEN', `mutation ${field.name}: ${JSON.stringify(res.errors)}`);
     }
     for (const field of rootFields('query')) {
       const { query, variables } = operationFor('query', field);

@@ -55,7 +55,10 @@ describe('Pedigree events', () => {
     }`);
     const versions = d.model.versions.edges.map((e: any) => e.node);
     assert.equal(d.model.ownerTeam, 'risk');
-    assert.deepEqual(versions.map((v: any) => [v.version, v.stage]), [[1, 'PRODUCTION'], [2, 'NONE']]);
+    // Production needs four eyes even from a pipeline: the event left a pending request by its producer.
+    assert.deepEqual(versions.map((v: any) => [v.version, v.stage]), [[1, 'NONE'], [2, 'NONE']]);
+    const asked = await app.ok(`{ modelVersion(urn: "urn:pedigree:model:fraud@1") { stageRequests { stage status requestedBy } } }`);
+    assert.deepEqual(asked.modelVersion.stageRequests.map((r: any) => [r.stage, r.status, r.requestedBy.startsWith('producer:')]), [['PRODUCTION', 'PENDING', true]]);
     assert.deepEqual(versions[0].signature.inputs, [{ name: 'x', shape: [-1, 4] }]);
     assert.deepEqual(d.deployment.currentRevisions.map((r: any) => [r.modelVersion.version, r.trafficShare, r.validFrom]).sort(), [
       [1, 0.9, '2026-02-01T00:00:00.000Z'], [2, 0.1, '2026-02-01T00:00:00.000Z'],

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { codeOf, startTestApp, TestApp } from './support/harness';
-import { codeVersion, dataset, datasetVersion, model, modelVersion, run, sha, snapshot } from './support/catalog';
+import { codeOf, issueKey, startTestApp, TestApp } from './support/harness';
+import { codeVersion, dataset, datasetVersion, model, modelVersion, promote, run, sha, snapshot } from './support/catalog';
 
 let app: TestApp;
 before(async () => {
@@ -41,20 +41,23 @@ describe('models and model versions', () => {
     assert.equal(await modelVersion(app, m, { artifactSha256: sha('credit-2') }), `${m}@2`);
   });
 
-  it('allows one production version: a second claim is a CONFLICT that changes nothing', async () => {
+  it('allows one production version: a second approved claim is a CONFLICT that changes nothing', async () => {
     const m = await model(app, 'fraud');
     const v1 = await modelVersion(app, m);
     const v2 = await modelVersion(app, m);
-    const setStage = (urn: string, stage: string, archiveExisting = false) =>
-      app.gql(`mutation($i: SetModelVersionStageInput!) { setModelVersionStage(input: $i) { urn stage } }`, { i: { urn, stage, archiveExisting } });
-    assert.equal((await setStage(v1, 'PRODUCTION')).data?.setModelVersionStage.stage, 'PRODUCTION');
+    assert.equal(codeOf(await promote(app, v1)), undefined);
     const before = await snapshot(app);
-    const second = await setStage(v2, 'PRODUCTION');
+    const second = await promote(app, v2);
     assert.equal(codeOf(second), 'CONFLICT');
     assert.match(second.errors![0].message, /fraud@1 is already in production/);
     assert.equal(await snapshot(app), before);
-    // Explicitly archiving the current one makes the promotion go through.
-    await setStage(v2, 'PRODUCTION', true);
+    // The refused approval left its request pending; deny it, then ask again archiving the current one.
+    const pending = await app.ok(`query($v: String!) { modelVersion(urn: $v) { stageRequests { id status } } }`, { v: v2 });
+    assert.deepEqual(pending.modelVersion.stageRequests.map((r: any) => r.status), ['PENDING']);
+    await app.ok(`mutation($id: ID!) { decideStageChange(id: $id, approve: false, note: "retry with archive") { status } }`, {
+      id: pending.modelVersion.stageRequests[0].id,
+    }, await issueKey(app, 'denier', ['ADMIN']));
+    assert.equal(codeOf(await promote(app, v2, { archiveExisting: true })), undefined);
     const d = await app.ok(`query($m: String!) { model(urn: $m) { versions { edges { node { version stage } } } } }`, { m });
     assert.deepEqual(d.model.versions.edges.map((e: any) => e.node), [
       { version: 1, stage: 'ARCHIVED' },
@@ -64,14 +67,51 @@ describe('models and model versions', () => {
     assert.deepEqual(prod.model.versions.edges, [{ node: { version: 2 } }]);
   });
 
-  it('two concurrent production claims leave exactly one production version', async () => {
+  it('two concurrent approved production claims leave exactly one production version', async () => {
     const m = await model(app, 'race');
     const vs = await Promise.all([modelVersion(app, m), modelVersion(app, m)]);
-    const results = await Promise.all(vs.map((urn) =>
-      app.gql(`mutation($i: SetModelVersionStageInput!) { setModelVersionStage(input: $i) { stage } }`, { i: { urn, stage: 'PRODUCTION' } })));
+    const results = await Promise.all(vs.map((urn) => promote(app, urn)));
     assert.deepEqual(results.map(codeOf).sort(), ['CONFLICT', undefined].sort());
     const rows = await app.db.query(`SELECT 1 FROM model_version v JOIN node n ON n.id = v.id WHERE n.urn LIKE 'urn:pedigree:model:race@%' AND stage = 'production'`);
     assert.equal(rows.length, 1);
+  });
+
+  it('four eyes: production only through a request another principal with approve decides; the record stays', async () => {
+    const m = await model(app, 'credit-4eyes', { ownerTeam: 'risk' });
+    const v = await modelVersion(app, m);
+    const direct = await app.gql(`mutation($u: String!) { setModelVersionStage(input: { urn: $u, stage: PRODUCTION }) { stage } }`, { u: v });
+    assert.equal(codeOf(direct), 'CONFLICT');
+    assert.match(direct.errors![0].message, /needs four eyes: call requestStageChange/);
+    // Other stages need no approval.
+    assert.equal((await app.ok(`mutation($u: String!) { setModelVersionStage(input: { urn: $u, stage: STAGING }) { stage } }`, { u: v }))
+      .setModelVersionStage.stage, 'STAGING');
+    const requester = await issueKey(app, 'ml-engineer', ['WRITER'], ['risk']);
+    const asked = await app.ok(`mutation($u: String!) { requestStageChange(input: { urn: $u, stage: PRODUCTION, reason: "AUC 0.91 on holdout" }) { id status requestedBy } }`,
+      { u: v }, requester);
+    assert.deepEqual({ ...asked.requestStageChange, id: undefined }, { id: undefined, status: 'PENDING', requestedBy: 'ml-engineer' });
+    const again = await app.gql(`mutation($u: String!) { requestStageChange(input: { urn: $u, stage: PRODUCTION, reason: "again" }) { id } }`, { u: v }, requester);
+    assert.equal(codeOf(again), 'CONFLICT', 'one pending request per version and stage');
+    const decide = `mutation($id: ID!) { decideStageChange(id: $id, approve: true) { status decidedBy } }`;
+    // The requester cannot approve, even holding approve (an admin policy for them).
+    await app.ok(`mutation { putAccessPolicy(input: { name: "eng-approve", effect: ALLOW, actions: [APPROVE], principals: ["ml-engineer"] }) { id } }`);
+    const self = await app.gql(decide, { id: asked.requestStageChange.id }, requester);
+    assert.equal(codeOf(self), 'FORBIDDEN');
+    assert.match(self.errors![0].message, /Four eyes/);
+    // A writer without approve cannot decide either.
+    const writer = await issueKey(app, 'other-writer', ['WRITER'], ['risk']);
+    assert.equal(codeOf(await app.gql(decide, { id: asked.requestStageChange.id }, writer)), 'FORBIDDEN');
+    const reviewer = await issueKey(app, 'model-risk', ['READER'], ['mrm']);
+    await app.ok(`mutation { putAccessPolicy(input: { name: "mrm-approve", effect: ALLOW, actions: [APPROVE], teams: ["mrm"], kinds: [MODEL_VERSION] }) { id } }`);
+    assert.deepEqual((await app.ok(decide, { id: asked.requestStageChange.id }, reviewer)).decideStageChange, { status: 'APPROVED', decidedBy: 'model-risk' });
+    const after = await app.ok(`query($u: String!) { modelVersion(urn: $u) { stage stageRequests { stage requestedBy decidedBy status reason } } }`, { u: v });
+    assert.equal(after.modelVersion.stage, 'PRODUCTION');
+    assert.deepEqual(after.modelVersion.stageRequests, [
+      { stage: 'PRODUCTION', requestedBy: 'ml-engineer', decidedBy: 'model-risk', status: 'APPROVED', reason: 'AUC 0.91 on holdout' },
+    ]);
+    const twice = await app.gql(decide, { id: asked.requestStageChange.id }, reviewer);
+    assert.equal(codeOf(twice), 'CONFLICT');
+    // The database itself refuses a decision by the requester.
+    await assert.rejects(app.db.query(`UPDATE stage_request SET decided_by = requester`), /stage_request_check|check constraint/);
   });
 
   it('refuses bad versions: unknown model, bad hash, unknown stage, "@" in names', async () => {

@@ -32,7 +32,7 @@ async function scenario(): Promise<void> {
   await run(app, 'train', { columnLineage: [{ outputUrn: out, column: 'id', inputs: [{ urn: v1, column: 'id' }] }] });
   const m = await model(app, 'm');
   const mv = await modelVersion(app, m, { trainedByRunUrn: r, artifactSha256: 'a'.repeat(64) });
-  await app.ok(`mutation($u: String!) { setModelVersionStage(input: { urn: $u, stage: PRODUCTION }) { urn } }`, { u: mv });
+  await app.ok(`mutation($u: String!) { setModelVersionStage(input: { urn: $u, stage: STAGING }) { urn } }`, { u: mv });
   const dep = await deployment(app, 'api');
   await app.ok(`mutation($d: String!, $m: String!) { reviseDeployment(input: { deploymentUrn: $d, traffic: [{ modelVersionUrn: $m, trafficShare: 1 }] }) { urn } }`, { d: dep, m: mv });
   await app.ok(`mutation { registerFeatureView(input: { name: "fv", entities: ["id"], sourceDatasetUrn: "${raw}", features: [{ name: "f", dtype: "int" }] }) { urn } }`);

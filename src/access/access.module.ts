@@ -1,4 +1,4 @@
-import { Module, OnApplicationBootstrap } from '@nestjs/common';
+import { Global, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AccessResolver } from './access.resolver';
 import { AccessService } from './access.service';
@@ -6,6 +6,8 @@ import { AuthGuard } from './auth.guard';
 import { PolicyResolver } from './policy.resolver';
 import { PolicyService } from './policy.service';
 
+/** Global: every domain authorizes through AccessService. */
+@Global()
 @Module({
   providers: [AccessService, PolicyService, AccessResolver, PolicyResolver, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [AccessService, PolicyService],

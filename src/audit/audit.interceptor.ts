@@ -1,6 +1,6 @@
 /**
  * Audits every write: each GraphQL mutation runs in one transaction with its audit entry (both commit or
- * neither does); each other non-GET HTTP route (ingestion) is recorded once it answers, with the counts it
+ * neither does) and carries the caller's write guard (platform/auth/write-guard.ts); each other non-GET HTTP route (ingestion) is recorded once it answers, with the counts it
  * answered. Failures are recorded as `failed` (denials are recorded where they are decided, as `denied`).
  */
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
@@ -9,12 +9,14 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { createHash } from 'node:crypto';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { Db } from '../platform/database/db';
+import { AccessService, Caller } from '../access/access.service';
+import { setWriteGuard } from '../platform/auth/write-guard';
 import { ForbiddenError, PedigreeError } from '../platform/errors/errors';
 import { canonicalJson } from './audit-chain';
 import { AuditEvent, AuditService } from './audit.service';
 
 interface AuditedRequest {
-  caller?: { principal: { name: string }; requestId?: string };
+  caller?: Caller;
   method?: string;
   route?: { path?: string };
   path?: string;
@@ -57,6 +59,7 @@ export class AuditInterceptor implements NestInterceptor {
   constructor(
     private readonly audit: AuditService,
     private readonly db: Db,
+    private readonly access: AccessService,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -78,7 +81,15 @@ export class AuditInterceptor implements NestInterceptor {
   private async mutation(req: AuditedRequest, field: string, args: Record<string, unknown>, next: CallHandler): Promise<unknown> {
     const details = inputDetails(args);
     try {
-      return await this.db.transaction(async () => {
+      return await this.db.transaction(async (tx) => {
+        const caller = req.caller;
+        if (caller) {
+          // Every entity the mutation touches is checked against the caller's policies (catalog/nodes).
+          setWriteGuard(tx, {
+            requireWrite: (entity) => this.access.require(caller, 'write', entity),
+            mayRead: (entity) => this.access.can(caller, 'read', entity),
+          });
+        }
         const result = await lastValueFrom(next.handle(), { defaultValue: null });
         await this.audit.record(this.event(req, field, { target: targetOf(args, result), outcome: 'succeeded', details }));
         return result;

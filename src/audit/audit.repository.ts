@@ -19,8 +19,9 @@ export interface AuditFilter {
 /** Serializes appends: every writer of the chain takes this transaction-scoped advisory lock first. */
 const CHAIN_LOCK = 0x50_44_47_41; // "PDGA"
 
-const COLUMNS = `seq::text AS "seq", at, principal, action, target, outcome, request_id AS "requestId", details,
-  prev_hash AS "prevHash", hash`;
+/** Over alias `a`: ORDER BY must name `a.seq`, since the output column "seq" is text. */
+const COLUMNS = `a.seq::text AS "seq", a.at, a.principal, a.action, a.target, a.outcome, a.request_id AS "requestId", a.details,
+  a.prev_hash AS "prevHash", a.hash`;
 
 export class AuditRepository {
   /**
@@ -31,7 +32,7 @@ export class AuditRepository {
   async append(tx: Sql, entries: Omit<AuditFields, 'seq' | 'at'>[]): Promise<StoredEntry[]> {
     if (entries.length === 0) return [];
     await tx.query(`SELECT pg_advisory_xact_lock($1)`, [CHAIN_LOCK]);
-    const last = await tx.query<{ seq: string; hash: Buffer }>(`SELECT seq::text AS "seq", hash FROM audit_log ORDER BY seq DESC LIMIT 1`);
+    const last = await tx.query<{ seq: string; hash: Buffer }>(`SELECT a.seq::text AS "seq", a.hash FROM audit_log a ORDER BY a.seq DESC LIMIT 1`);
     let prev: Buffer = last[0]?.hash ?? GENESIS;
     let seq = BigInt(last[0]?.seq ?? '0');
     // Stamped under the lock, so times never go backwards along the chain.
@@ -72,16 +73,16 @@ export class AuditRepository {
       params.push(value);
       where.push(cond(`$${params.length}`));
     };
-    if (f.principal !== undefined) add((p) => `principal = ${p}`, f.principal);
-    if (f.action !== undefined) add((p) => `action = ${p}`, f.action);
-    if (f.target !== undefined) add((p) => `target = ${p}`, f.target);
-    if (f.outcome !== undefined) add((p) => `outcome = ${p}`, f.outcome);
-    if (f.from !== undefined) add((p) => `at >= ${p}`, f.from);
-    if (f.to !== undefined) add((p) => `at < ${p}`, f.to);
-    if (beforeSeq !== undefined) add((p) => `seq < ${p}::bigint`, beforeSeq);
+    if (f.principal !== undefined) add((p) => `a.principal = ${p}`, f.principal);
+    if (f.action !== undefined) add((p) => `a.action = ${p}`, f.action);
+    if (f.target !== undefined) add((p) => `a.target = ${p}`, f.target);
+    if (f.outcome !== undefined) add((p) => `a.outcome = ${p}`, f.outcome);
+    if (f.from !== undefined) add((p) => `a.at >= ${p}`, f.from);
+    if (f.to !== undefined) add((p) => `a.at < ${p}`, f.to);
+    if (beforeSeq !== undefined) add((p) => `a.seq < ${p}::bigint`, beforeSeq);
     params.push(limit);
     return sql.query<StoredEntry>(
-      `SELECT ${COLUMNS} FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT $${params.length}`,
+      `SELECT ${COLUMNS} FROM audit_log a ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.seq DESC LIMIT $${params.length}`,
       params,
     );
   }
@@ -89,7 +90,7 @@ export class AuditRepository {
   /** Entries after `afterSeq` in chain order, at most `limit`, stopping at time `to`. */
   async scan(sql: Sql, afterSeq: string, limit: number, to?: Date): Promise<StoredEntry[]> {
     return sql.query<StoredEntry>(
-      `SELECT ${COLUMNS} FROM audit_log WHERE seq > $1::bigint AND ($2::timestamptz IS NULL OR at < $2) ORDER BY seq LIMIT $3`,
+      `SELECT ${COLUMNS} FROM audit_log a WHERE a.seq > $1::bigint AND ($2::timestamptz IS NULL OR a.at < $2) ORDER BY a.seq LIMIT $3`,
       [afterSeq, to ?? null, limit],
     );
   }
@@ -104,7 +105,7 @@ export class AuditRepository {
   }
 
   async bySeq(sql: Sql, seq: string): Promise<StoredEntry | undefined> {
-    const rows = await sql.query<StoredEntry>(`SELECT ${COLUMNS} FROM audit_log WHERE seq = $1::bigint`, [seq]);
+    const rows = await sql.query<StoredEntry>(`SELECT ${COLUMNS} FROM audit_log a WHERE a.seq = $1::bigint`, [seq]);
     return rows[0];
   }
 }

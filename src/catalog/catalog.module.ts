@@ -20,6 +20,10 @@ import { FeaturesResolver } from './features/features.resolver';
 import { FeaturesService } from './features/features.service';
 import { ModelsResolver, ModelVersionsResolver } from './models/models.resolver';
 import { ModelsService } from './models/models.service';
+import { StageRequestsResolver } from './models/stage-requests.resolver';
+import { StageRequestsService } from './models/stage-requests.service';
+import { AccessRequestsResolver } from './access-requests/access-requests.resolver';
+import { AccessRequestsService } from './access-requests/access-requests.service';
 import { RunsResolver } from './runs/runs.resolver';
 import { RunsService } from './runs/runs.service';
 import { DeploymentImpactResolver, ImpactResolver, ServingWindowResolver } from './impact/impact.resolver';
@@ -37,6 +41,8 @@ export const CATALOG_RESOLVERS = [
   CodeResolver,
   ModelsResolver,
   ModelVersionsResolver,
+  StageRequestsResolver,
+  AccessRequestsResolver,
   RunsResolver,
   DeploymentsResolver,
   DeploymentRevisionsResolver,
@@ -55,6 +61,8 @@ export const CATALOG_RESOLVERS = [
     FeaturesService,
     CodeService,
     ModelsService,
+    StageRequestsService,
+    AccessRequestsService,
     RunsService,
     DeploymentsService,
     ContextsService,
@@ -64,6 +72,6 @@ export const CATALOG_RESOLVERS = [
     SearchDocumentsService,
     ...CATALOG_RESOLVERS,
   ],
-  exports: [CatalogReader, DatasetsService, ModelsService, RunsService, DeploymentsService, FeaturesService, RunBatchService, PredictionCounterHook, SearchDocumentsService],
+  exports: [CatalogReader, DatasetsService, ModelsService, StageRequestsService, RunsService, DeploymentsService, FeaturesService, RunBatchService, PredictionCounterHook, SearchDocumentsService],
 })
 export class CatalogModule {}

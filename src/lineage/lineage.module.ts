@@ -1,8 +1,9 @@
 import { Module } from '@nestjs/common';
 import { LineageResolver } from './lineage.resolver';
 import { LineageService } from './lineage.service';
+import { LineageAccess } from './lineage-access';
 
 export const LINEAGE_RESOLVERS = [LineageResolver];
 
-@Module({ providers: [LineageService, ...LINEAGE_RESOLVERS], exports: [LineageService] })
+@Module({ providers: [LineageService, LineageAccess, ...LINEAGE_RESOLVERS], exports: [LineageService, LineageAccess] })
 export class LineageModule {}

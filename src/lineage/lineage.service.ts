@@ -14,8 +14,11 @@ import {
   ColumnLineageArgs, ColumnLineageGraph, LineageDirection, LineageEdge, LineageGraph, LineageNode, LineagePaths, TruncationReason,
 } from './lineage.types';
 import { ColumnLineageRepository, ColumnLink } from './column-lineage.repository';
-import { NodeLabel, SpineRepository, TraversalRepository, WalkDirection, WalkEdge } from './traversal.repository';
+import { AccessAttributes, NodeLabel, SpineRepository, TraversalRepository, WalkDirection, WalkEdge } from './traversal.repository';
 import { shortestPaths } from './shortest-paths';
+
+/** Whether the caller may read a node (absent: every node is readable, no lookup needed). */
+export type Visibility = (node: AccessAttributes) => boolean;
 
 export interface LineageQuery {
   urn: string;
@@ -24,18 +27,27 @@ export interface LineageQuery {
   limit: number;
   asOf?: Date;
   kinds?: NodeKind[];
+  visible?: Visibility;
 }
 
-function toEdge(e: WalkEdge, urnOf: Map<string, string>): LineageEdge {
+function toEdge(e: WalkEdge, urnOf: Map<string, string | null>): LineageEdge {
   return {
     id: e.id,
-    from: urnOf.get(e.fromId)!,
-    to: urnOf.get(e.toId)!,
+    from: urnOf.get(e.fromId) ?? null,
+    to: urnOf.get(e.toId) ?? null,
+    fromId: e.fromId,
+    toId: e.toId,
     kind: e.kind as EdgeKind,
     validFrom: e.validFrom,
     validTo: e.validTo,
   };
 }
+
+const byUrn = (a: LineageNode, b: LineageNode) => {
+  const x = a.urn ?? '\uffff';
+  const y = b.urn ?? '\uffff';
+  return x < y ? -1 : x > y ? 1 : 0;
+};
 
 @Injectable()
 export class LineageService {
@@ -78,7 +90,7 @@ export class LineageService {
   }
 
   /** Follows column derivations from one column of a dataset version. */
-  async columnLineage(args: ColumnLineageArgs): Promise<ColumnLineageGraph> {
+  async columnLineage(args: ColumnLineageArgs, visible?: Visibility): Promise<ColumnLineageGraph> {
     const start = await this.start(args.datasetVersionUrn, 'datasetVersionUrn');
     if (start.kind !== NodeKind.DATASET_VERSION) {
       throw new InvalidInputError(`datasetVersionUrn ${args.datasetVersionUrn} is a ${start.kind}; column lineage starts at a dataset version.`);
@@ -101,10 +113,13 @@ export class LineageService {
       if (w.more) reasons.add(TruncationReason.LIMIT);
       if (w.deeper) reasons.add(TruncationReason.DEPTH);
     }
+    const sorted = [...columns.values()].sort((a, b) => a.depth - b.depth || a.urn.localeCompare(b.urn) || a.column.localeCompare(b.column));
+    const hidden = await this.hiddenUrns([...sorted.map((c) => c.urn), ...[...edges.values()].map((e) => e.run!)], visible);
+    const ref = <T extends { urn: string | null; column: string | null }>(c: T): T => (hidden.has(c.urn!) ? { ...c, urn: null, column: null } : c);
     return {
       root: { urn: start.urn, column: args.column },
-      columns: [...columns.values()].sort((a, b) => a.depth - b.depth || a.urn.localeCompare(b.urn) || a.column.localeCompare(b.column)),
-      edges: [...edges.values()],
+      columns: sorted.map(ref),
+      edges: [...edges.values()].map((e) => ({ ...e, from: ref(e.from), to: ref(e.to), run: hidden.has(e.run!) ? null : e.run })),
       truncated: reasons.size > 0,
       truncationReasons: [...reasons].sort(),
     };
@@ -121,7 +136,7 @@ export class LineageService {
     );
     const start = results[0].start;
     if (!start) throw new NotFoundError(`Nothing in the catalog has URN ${q.urn}.`);
-    const rootNode: LineageNode = { ...start, kind: start.kind as NodeKind, direction: LineageDirection.BOTH };
+    const rootNode: LineageNode = { ...start, kind: start.kind as NodeKind, direction: LineageDirection.BOTH, redacted: false };
     const nodes = new Map<string, LineageNode>([[start.id, rootNode]]);
     const edges = new Map<string, WalkEdge>();
     const reasons = new Set<TruncationReason>();
@@ -129,20 +144,21 @@ export class LineageService {
       for (const n of r.nodes) {
         const seen = nodes.get(n.id);
         const direction = n.depth === 0 ? LineageDirection.BOTH : walks[i][0];
-        if (!seen || n.depth < seen.depth) nodes.set(n.id, { ...n, kind: n.kind as NodeKind, direction });
+        if (!seen || n.depth < seen.depth) nodes.set(n.id, { ...n, kind: n.kind as NodeKind, direction, redacted: false });
       }
       for (const e of r.edges) edges.set(e.id, e);
       if (r.limitReached) reasons.add(TruncationReason.LIMIT);
       if (r.depthReached) reasons.add(TruncationReason.DEPTH);
     });
-    const urnOf = new Map<string, string>();
+    await this.redact(nodes.values(), q.visible);
+    const urnOf = new Map<string, string | null>();
     for (const n of nodes.values()) urnOf.set(n.id, n.urn);
     const kinds = q.kinds?.length ? new Set<string>(q.kinds) : undefined;
     const kept = kinds ? [...nodes.values()].filter((n) => n.id === start.id || kinds.has(n.kind)) : [...nodes.values()];
     const keptIds = kinds ? new Set(kept.map((n) => n.id)) : undefined;
     return {
       root: rootNode,
-      nodes: kept.sort((a, b) => a.depth - b.depth || (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0)),
+      nodes: kept.sort((a, b) => a.depth - b.depth || byUrn(a, b)),
       edges: [...edges.values()].filter((e) => !keptIds || (keptIds.has(e.fromId) && keptIds.has(e.toId))).map((e) => toEdge(e, urnOf)),
       truncated: reasons.size > 0,
       truncationReasons: [...reasons].sort(),
@@ -150,7 +166,7 @@ export class LineageService {
   }
 
   /** Shortest paths along the direction of data flow, from → to or, failing that, to → from. */
-  async path(fromUrn: string, toUrn: string, maxDepth: number, asOf?: Date): Promise<LineagePaths> {
+  async path(fromUrn: string, toUrn: string, maxDepth: number, asOf?: Date, visible?: Visibility): Promise<LineagePaths> {
     const [from, to] = await Promise.all([this.start(fromUrn, 'fromUrn'), this.start(toUrn, 'toUrn')]);
     let found = await shortestPaths(this.edges, this.db, from.id, to.id, maxDepth, asOf);
     if (!found.paths.length && !found.truncated && from.id !== to.id) {
@@ -158,16 +174,43 @@ export class LineageService {
     }
     const ids = [...new Set(found.paths.flat())];
     const labels = await this.spine.labels(this.db, ids);
-    const node = (id: string, depth: number): LineageNode => {
-      const l = labels.get(id)!;
-      return { id, kind: l.kind as NodeKind, urn: l.urn, name: l.name, depth, direction: LineageDirection.DOWNSTREAM };
-    };
-    const urnOf = new Map([...labels.values()].map((l) => [l.id, l.urn]));
+    const shown = new Map<string, LineageNode>(
+      [...labels.values()].map((l) => [l.id, { id: l.id, kind: l.kind as NodeKind, urn: l.urn, name: l.name, depth: 0, direction: LineageDirection.DOWNSTREAM, redacted: false }]),
+    );
+    await this.redact(shown.values(), visible);
+    const node = (id: string, depth: number): LineageNode => ({ ...shown.get(id)!, depth });
+    const urnOf = new Map([...shown.values()].map((l) => [l.id, l.urn]));
     return {
       paths: found.paths.map((p) => p.map((id, i) => node(id, i))),
       edges: found.edges.map((e) => toEdge(e, urnOf)),
       truncated: found.truncated,
     };
+  }
+
+  /** What access policies test, for the node with this URN (undefined when there is none). */
+  async accessAttributes(urn: string): Promise<AccessAttributes | undefined> {
+    return (await this.spine.accessAttributesByUrn(this.db, [urn])).get(urn);
+  }
+
+  /** Which of these URNs the caller may not read. */
+  private async hiddenUrns(urns: string[], visible: Visibility | undefined): Promise<Set<string>> {
+    if (!visible) return new Set();
+    const attributes = await this.spine.accessAttributesByUrn(this.db, [...new Set(urns)]);
+    return new Set(urns.filter((u) => !attributes.has(u) || !visible(attributes.get(u)!)));
+  }
+
+  /** Blanks the URN and name of every node the caller may not read (kind and id stay: the graph stays true). */
+  private async redact(nodes: Iterable<LineageNode>, visible: Visibility | undefined): Promise<void> {
+    if (!visible) return;
+    const list = [...nodes];
+    const attributes = await this.spine.accessAttributes(this.db, list.map((n) => n.id));
+    for (const n of list) {
+      const a = attributes.get(n.id);
+      if (a && visible(a)) continue;
+      n.urn = null;
+      n.name = null;
+      n.redacted = true;
+    }
   }
 
   private async start(urn: string, field = 'urn'): Promise<NodeLabel> {

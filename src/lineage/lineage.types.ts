@@ -23,12 +23,17 @@ registerEnumType(TruncationReason, {
 export const MAX_DEPTH = 50;
 export const MAX_LIMIT = 10_000;
 
-@ObjectType({ description: 'A node of a lineage answer.' })
+@ObjectType({
+  description:
+    'A node of a lineage answer. A node the caller may not read stays in the graph, redacted: kind and id only, ' +
+    'so paths stay true and names do not leak.',
+})
 export class LineageNode {
   @Field(() => ID) id: string;
   @Field(() => NodeKind) kind: NodeKind;
-  @Field() urn: string;
-  @Field() name: string;
+  @Field(() => String, { nullable: true, description: 'Null when redacted.' }) urn: string | null;
+  @Field(() => String, { nullable: true, description: 'Null when redacted.' }) name: string | null;
+  @Field({ description: 'True when the caller may not read this node: only its kind and id are shown.' }) redacted: boolean;
   @Field(() => Int, { description: 'Hops from the start (0 for the start and, for a dataset or model, its versions).' }) depth: number;
   @Field(() => LineageDirection, { description: 'Which walk reached it (UPSTREAM or DOWNSTREAM); BOTH for the start.' })
   direction: LineageDirection;
@@ -37,8 +42,10 @@ export class LineageNode {
 @ObjectType({ description: 'A lineage edge: data flows from `from` to `to`.' })
 export class LineageEdge {
   @Field(() => ID) id: string;
-  @Field({ description: 'URN of the upstream end.' }) from: string;
-  @Field({ description: 'URN of the downstream end.' }) to: string;
+  @Field(() => String, { nullable: true, description: 'URN of the upstream end (null when that node is redacted).' }) from: string | null;
+  @Field(() => String, { nullable: true, description: 'URN of the downstream end (null when that node is redacted).' }) to: string | null;
+  @Field(() => ID, { description: 'Id of the upstream end (a LineageNode id).' }) fromId: string;
+  @Field(() => ID, { description: 'Id of the downstream end (a LineageNode id).' }) toId: string;
   @Field(() => EdgeKind) kind: EdgeKind;
   @Field({ description: 'When the edge became true (it appeared).' }) validFrom: Date;
   @Field(() => Date, { nullable: true, description: 'When it stopped being true; null while current.' }) validTo: Date | null;
@@ -94,10 +101,10 @@ export class PathArgs {
   @Field(() => Date, { nullable: true }) @IsOptional() asOf?: Date;
 }
 
-@ObjectType({ description: 'A column of a dataset version.' })
+@ObjectType({ description: 'A column of a dataset version. Both fields are null when the caller may not read that dataset version.' })
 export class ColumnRef {
-  @Field({ description: 'URN of the dataset version.' }) urn: string;
-  @Field() column: string;
+  @Field(() => String, { nullable: true, description: 'URN of the dataset version (null when redacted).' }) urn: string | null;
+  @Field(() => String, { nullable: true, description: 'Null when redacted.' }) column: string | null;
 }
 
 @ObjectType()
@@ -110,7 +117,7 @@ export class ColumnLineageEdge {
   @Field(() => ID) id: string;
   @Field(() => ColumnRef) from: ColumnRef;
   @Field(() => ColumnRef) to: ColumnRef;
-  @Field({ description: 'URN of the run that recorded the derivation.' }) run: string;
+  @Field(() => String, { nullable: true, description: 'URN of the run that recorded the derivation (null when redacted).' }) run: string | null;
   @Field(() => String, { nullable: true }) transformation: string | null;
 }
 

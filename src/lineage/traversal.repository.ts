@@ -142,4 +142,32 @@ export class SpineRepository {
     );
     return new Map(rows.map((r) => [r.id, r]));
   }
+
+  /** What access policies test, for the nodes with these URNs. */
+  async accessAttributesByUrn(sql: Sql, urns: string[]): Promise<Map<string, AccessAttributes>> {
+    const rows = await sql.query<AccessAttributes>(
+      `SELECT n.kind, n.urn, n.domain, n.owner_team AS "ownerTeam", n.tags, n.classifications FROM node n WHERE n.urn = ANY($1::text[])`,
+      [urns],
+    );
+    return new Map(rows.map((r) => [r.urn, r]));
+  }
+
+  /** What access policies test, for the given nodes. */
+  async accessAttributes(sql: Sql, ids: string[]): Promise<Map<string, AccessAttributes>> {
+    const rows = await sql.query<AccessAttributes & { id: string }>(
+      `SELECT n.id::text AS "id", n.kind, n.urn, n.domain, n.owner_team AS "ownerTeam", n.tags, n.classifications
+         FROM node n WHERE n.id = ANY($1::bigint[])`,
+      [ids],
+    );
+    return new Map(rows.map((r) => [r.id, r]));
+  }
+}
+
+export interface AccessAttributes {
+  kind: string;
+  urn: string;
+  domain: string | null;
+  ownerTeam: string | null;
+  tags: string[];
+  classifications: string[];
 }

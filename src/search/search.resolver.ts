@@ -3,6 +3,8 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { CatalogNode } from '../catalog/nodes/node.types';
 import { CatalogReader } from '../catalog/nodes/catalog.reader';
 import { Authorize } from '../platform/auth/auth.decorators';
+import { AccessService, Caller } from '../access/access.service';
+import { CurrentCaller } from '../access/current-caller.decorator';
 import { RequestContext } from '../platform/graphql/request-context';
 import { selectedFields } from '../platform/graphql/selection';
 import { FACETS } from './search-index.port';
@@ -11,22 +13,26 @@ import { SearchArgs, SearchHit, SearchResults, Suggestion } from './search.types
 
 @Resolver(() => SearchResults)
 export class SearchResolver {
-  constructor(private readonly service: SearchService) {}
+  constructor(
+    private readonly service: SearchService,
+    private readonly access: AccessService,
+  ) {}
 
   @Query(() => SearchResults, {
     description: 'Ranked catalog search: exact and prefix name matches first, then weighted full text (name > columns > description), typo-tolerant, with facets.',
   })
   @Authorize('read', 'Catalog')
-  async search(@Args() args: SearchArgs, @Info() info: GraphQLResolveInfo): Promise<SearchResults> {
+  async search(@Args() args: SearchArgs, @Info() info: GraphQLResolveInfo, @CurrentCaller() caller: Caller): Promise<SearchResults> {
     const asked = selectedFields(info, ['facets']);
-    const r = await this.service.search(args, { facets: FACETS.filter((f) => asked.has(f)) });
+    // The caller's scope goes into the index query: hits, totals and facets count only what they may read.
+    const r = await this.service.search(args, { facets: FACETS.filter((f) => asked.has(f)), access: this.access.scope(caller, 'read') });
     return { ...r, hits: r.hits.map((h) => ({ ...h, entity: null })) } as unknown as SearchResults;
   }
 
   @Query(() => [Suggestion], { description: 'Up to 10 names for autocomplete: names starting with the prefix first, then names with a word starting with it.' })
   @Authorize('read', 'Catalog')
-  suggest(@Args('prefix') prefix: string): Promise<Suggestion[]> {
-    return this.service.suggest(prefix) as Promise<Suggestion[]>;
+  suggest(@Args('prefix') prefix: string, @CurrentCaller() caller: Caller): Promise<Suggestion[]> {
+    return this.service.suggest(prefix, this.access.scope(caller, 'read')) as Promise<Suggestion[]>;
   }
 }
 
@@ -36,6 +42,6 @@ export class SearchHitResolver {
 
   @ResolveField(() => CatalogNode)
   entity(@Parent() hit: SearchHit, @Context() ctx: RequestContext): Promise<unknown> {
-    return this.reader.loaders(ctx).entity.load(hit.nodeId);
+    return this.reader.visible(ctx, hit.nodeId);
   }
 }

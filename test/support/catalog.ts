@@ -1,5 +1,5 @@
 /** One-line builders for catalog scenarios, going through the public GraphQL API. */
-import { TestApp } from './harness';
+import { GqlResult, issueKey, TestApp } from './harness';
 
 export const sha = (seed: string): string => Buffer.from(seed.padEnd(32, '.')).toString('hex').slice(0, 64).padEnd(64, '0');
 
@@ -28,6 +28,21 @@ export const deployment = (app: TestApp, name: string, extra: Extra = {}) =>
   register(app, 'registerDeployment', 'RegisterDeploymentInput', { name, ...extra });
 export const codeVersion = (app: TestApp, commitSha: string, extra: Extra = {}) =>
   register(app, 'registerCodeVersion', 'RegisterCodeVersionInput', { repositoryUrl: 'https://github.com/acme/models', commitSha, ...extra });
+
+const approvers = new WeakMap<TestApp, Promise<string>>();
+
+/**
+ * Four eyes: asks (as the admin) for `stage` and has a second principal approve. Returns the decision's
+ * result (errors included: e.g. CONFLICT when another version is in production).
+ */
+export async function promote(app: TestApp, urn: string, opts: { archiveExisting?: boolean; stage?: string } = {}): Promise<GqlResult> {
+  if (!approvers.has(app)) approvers.set(app, issueKey(app, 'second-pair-of-eyes', ['ADMIN']));
+  const approver = await approvers.get(app)!;
+  const asked = await app.ok(`mutation($i: RequestStageChangeInput!) { requestStageChange(input: $i) { id } }`, {
+    i: { urn, stage: opts.stage ?? 'PRODUCTION', reason: 'promoted by a test', archiveExisting: opts.archiveExisting ?? false },
+  });
+  return app.gql(`mutation($id: ID!) { decideStageChange(id: $id, approve: true) { id status } }`, { id: asked.requestStageChange.id }, approver);
+}
 
 /** Counts rows of a table in the app's database (for "nothing changed" assertions). */
 export async function count(app: TestApp, table: string): Promise<number> {

@@ -34,7 +34,7 @@ export class ContextsService {
 
   async addToContext(input: AddToContextInput): Promise<Entity> {
     return this.writer.write(async (tx) => {
-      const context = await resolveRef(tx, 'contextUrn', input.contextUrn, NodeKind.CONTEXT);
+      const context = await resolveRef(tx, 'contextUrn', input.contextUrn, NodeKind.CONTEXT, { write: true });
       const members = await resolveRefs(
         tx,
         input.memberUrns.map((urn, i) => ({ field: `memberUrns[${i}]`, urn, kinds: MEMBER_KINDS })),

@@ -42,7 +42,7 @@ export class DatasetsResolver {
 
   @ResolveField(() => DatasetVersion, { nullable: true })
   latestVersion(@Parent() dataset: Entity, @Context() ctx: RequestContext): Promise<Entity | null> {
-    return this.reader.loaders(ctx).latestVersion.load(dataset.id);
+    return this.reader.latestVisible(ctx, dataset.id);
   }
 
   @ResolveField(() => DatasetVersionConnection, { description: 'Versions, oldest first.' })
@@ -74,7 +74,7 @@ export class DatasetVersionsResolver {
 
   @ResolveField(() => Dataset)
   async dataset(@Parent() version: Entity, @Context() ctx: RequestContext): Promise<Entity | null> {
-    return this.reader.loaders(ctx).entity.load(version.parentId!);
+    return this.reader.visible(ctx, version.parentId!);
   }
 
   @ResolveField(() => Run, { nullable: true, description: 'The run that wrote this version.' })

@@ -66,6 +66,6 @@ export class DeploymentRevisionsResolver {
 
   @ResolveField(() => ModelVersion)
   modelVersion(@Parent() revision: DeploymentRevision, @Context() ctx: RequestContext): Promise<Entity | null> {
-    return this.reader.loaders(ctx).entity.load(revision.modelVersionId);
+    return this.reader.visible(ctx, revision.modelVersionId);
   }
 }

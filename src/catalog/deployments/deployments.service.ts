@@ -65,7 +65,7 @@ export class DeploymentsService {
     const dup = urns.find((u, i) => urns.indexOf(u) !== i);
     if (dup) throw new InvalidInputError(`${dup} appears more than once in traffic.`);
     return this.writer.write(async (tx) => {
-      const deployment = await resolveRef(tx, 'deploymentUrn', input.deploymentUrn, NodeKind.DEPLOYMENT);
+      const deployment = await resolveRef(tx, 'deploymentUrn', input.deploymentUrn, NodeKind.DEPLOYMENT, { write: true });
       const versions = await resolveRefs(
         tx,
         input.traffic.map((t, i) => ({ field: `traffic[${i}].modelVersionUrn`, urn: t.modelVersionUrn, kinds: [NodeKind.MODEL_VERSION] })),

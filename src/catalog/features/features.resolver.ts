@@ -42,6 +42,6 @@ export class FeaturesResolver {
 
   @ResolveField(() => Dataset, { nullable: true })
   sourceDataset(@Parent() view: Entity, @Context() ctx: RequestContext): Promise<Entity | null> {
-    return view.sourceDatasetId ? this.reader.loaders(ctx).entity.load(view.sourceDatasetId as string) : Promise.resolve(null);
+    return view.sourceDatasetId ? this.reader.visible(ctx, view.sourceDatasetId as string) : Promise.resolve(null);
   }
 }

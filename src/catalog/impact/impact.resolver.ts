@@ -1,5 +1,8 @@
 import { Args, Context, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Authorize } from '../../platform/auth/auth.decorators';
+import { Caller } from '../../access/access.service';
+import { CurrentCaller } from '../../access/current-caller.decorator';
+import { LineageAccess } from '../../lineage/lineage-access';
 import { RequestContext } from '../../platform/graphql/request-context';
 import { CatalogReader } from '../nodes/catalog.reader';
 import { Entity } from '../nodes/node.repository';
@@ -10,14 +13,17 @@ import { ImpactService } from './impact.service';
 
 @Resolver(() => Impact)
 export class ImpactResolver {
-  constructor(private readonly service: ImpactService) {}
+  constructor(
+    private readonly service: ImpactService,
+    private readonly access: LineageAccess,
+  ) {}
 
   @Query(() => Impact, {
     description: 'Everything downstream of a node (runs, dataset versions, model versions, deployments), and what the deployments served since `since`.',
   })
   @Authorize('read', 'Catalog')
-  impact(@Args() args: ImpactArgs): Promise<Impact> {
-    return this.service.impact(args);
+  async impact(@Args() args: ImpactArgs, @CurrentCaller() caller: Caller): Promise<Impact> {
+    return this.service.impact(args, await this.access.visibility(caller, { urn: args.urn, field: 'urn' }));
   }
 }
 
@@ -27,7 +33,7 @@ export class DeploymentImpactResolver {
 
   @ResolveField(() => Deployment)
   deployment(@Parent() d: DeploymentImpact, @Context() ctx: RequestContext): Promise<Entity | null> {
-    return this.reader.loaders(ctx).entity.load(d.deploymentId);
+    return this.reader.visible(ctx, d.deploymentId);
   }
 }
 
@@ -37,6 +43,6 @@ export class ServingWindowResolver {
 
   @ResolveField(() => ModelVersion)
   modelVersion(@Parent() w: ServingWindow, @Context() ctx: RequestContext): Promise<Entity | null> {
-    return this.reader.loaders(ctx).entity.load(w.modelVersionId);
+    return this.reader.visible(ctx, w.modelVersionId);
   }
 }

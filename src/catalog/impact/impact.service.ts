@@ -1,6 +1,6 @@
 /** Impact analysis: a downstream lineage walk, grouped by kind, plus serving windows of reached deployments. */
 import { Injectable } from '@nestjs/common';
-import { LineageService } from '../../lineage/lineage.service';
+import { LineageService, Visibility } from '../../lineage/lineage.service';
 import { LineageDirection } from '../../lineage/lineage.types';
 import { NodeKind } from '../nodes/node.types';
 import { DeploymentsService } from '../deployments/deployments.service';
@@ -15,8 +15,9 @@ export class ImpactService {
     private readonly predictions: PredictionCounterHook,
   ) {}
 
-  async impact(args: ImpactArgs): Promise<Impact> {
-    const graph = await this.lineage.lineage({ urn: args.urn, direction: LineageDirection.DOWNSTREAM, depth: args.depth, limit: args.limit });
+  /** `visible`: the caller's redaction test; redacted nodes count in their group but their serving is not shown. */
+  async impact(args: ImpactArgs, visible?: Visibility): Promise<Impact> {
+    const graph = await this.lineage.lineage({ urn: args.urn, direction: LineageDirection.DOWNSTREAM, depth: args.depth, limit: args.limit, visible });
     const downstream = graph.nodes.filter((n) => n.id !== graph.root.id);
     const groups = new Map<NodeKind, ImpactGroup>();
     for (const n of downstream) {
@@ -25,7 +26,7 @@ export class ImpactService {
       g.nodes.push(n);
       groups.set(n.kind, g);
     }
-    const deploymentIds = downstream.filter((n) => n.kind === NodeKind.DEPLOYMENT).map((n) => n.id);
+    const deploymentIds = downstream.filter((n) => n.kind === NodeKind.DEPLOYMENT && !n.redacted).map((n) => n.id);
     const modelVersionIds = new Set(downstream.filter((n) => n.kind === NodeKind.MODEL_VERSION).map((n) => n.id));
     if (graph.root.kind === NodeKind.MODEL_VERSION) modelVersionIds.add(graph.root.id);
     const since = args.since ?? null;

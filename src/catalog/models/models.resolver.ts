@@ -42,7 +42,7 @@ export class ModelsResolver {
 
   @ResolveField(() => ModelVersion, { nullable: true })
   latestVersion(@Parent() model: Entity, @Context() ctx: RequestContext): Promise<Entity | null> {
-    return this.reader.loaders(ctx).latestVersion.load(model.id);
+    return this.reader.latestVisible(ctx, model.id);
   }
 
   @ResolveField(() => ModelVersionConnection, { description: 'Versions, oldest first.' })
@@ -86,7 +86,7 @@ export class ModelVersionsResolver {
 
   @ResolveField(() => Model)
   model(@Parent() version: Entity, @Context() ctx: RequestContext): Promise<Entity | null> {
-    return this.reader.loaders(ctx).entity.load(version.parentId!);
+    return this.reader.visible(ctx, version.parentId!);
   }
 
   @ResolveField(() => Run, { nullable: true, description: 'The training run that produced this version.' })

@@ -82,9 +82,19 @@ export class ModelsService {
     return row?.urn;
   }
 
-  async setStage(input: SetModelVersionStageInput): Promise<Entity> {
+  /**
+   * Moves a version to a stage. `production` only with `approved` (set by an approved four-eyes stage
+   * request, StageRequestsService): anything else asking for it is told how to ask.
+   */
+  async setStage(input: SetModelVersionStageInput, opts: { approved?: boolean } = {}): Promise<Entity> {
+    if (input.stage === ModelStage.PRODUCTION && !opts.approved) {
+      throw new ConflictError(
+        `Moving ${input.urn} to production needs four eyes: call requestStageChange, then another principal with approve on it ` +
+          'approves with decideStageChange.',
+      );
+    }
     return this.writer.write(async (tx) => {
-      const ref = await resolveRef(tx, 'urn', input.urn, NodeKind.MODEL_VERSION);
+      const ref = await resolveRef(tx, 'urn', input.urn, NodeKind.MODEL_VERSION, { write: true });
       const [{ modelId }] = await tx.query<{ modelId: string }>(
         `SELECT model_id::text AS "modelId" FROM model_version WHERE id = $1`,
         [ref.id],

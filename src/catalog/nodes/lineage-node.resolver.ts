@@ -12,6 +12,6 @@ export class LineageNodeResolver {
 
   @ResolveField(() => CatalogNode, { nullable: true, description: 'The full typed entity (Dataset, Run, ModelVersion, …).' })
   entity(@Parent() node: LineageNode, @Context() ctx: RequestContext): Promise<Entity | null> {
-    return this.reader.loaders(ctx).entity.load(node.id);
+    return this.reader.visible(ctx, node.id);
   }
 }

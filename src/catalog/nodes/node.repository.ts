@@ -7,6 +7,8 @@ import { ConflictError } from '../../platform/errors/errors';
 import { ENTITY_TABLES, NODE_COLUMNS } from './entity-tables';
 import { NodeKind, NodeRow } from './node.types';
 import { makeUrn } from '../../platform/graph/urn';
+import { AccessScope, Params, scopeConditions } from '../../platform/auth/access-scope';
+import { GuardedAttributes, writeGuardOf } from '../../platform/auth/write-guard';
 
 /**
  * A run known only by reference is named by its run id; the first observation that gives it a real name
@@ -46,6 +48,12 @@ export interface TypedCondition {
 
 export type Entity = NodeRow & Record<string, unknown>;
 
+/** A node's id and kind, with the attributes access policies test. */
+export interface NodeRef extends GuardedAttributes {
+  id: string;
+  kind: NodeKind;
+}
+
 function likePrefix(prefix: string): string {
   return `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
@@ -56,6 +64,7 @@ export class NodeRepository {
    * `updated_at` moves only when something changed. Concurrent upserts of one URN resolve to one row.
    */
   async upsert(sql: Sql, n: NodeUpsert): Promise<{ id: string; inserted: boolean }> {
+    await this.guardUpsert(sql, n);
     const rows = await sql.query<{ id: string; kind: NodeKind; inserted: boolean }>(
       `INSERT INTO node AS n (kind, urn, name, parent_id, description, owner_team, domain, tags, classifications, properties)
        VALUES ($1, $2, $3, $4, $5, $6, $7, COALESCE($8::text[], '{}'), COALESCE($9::text[], '{}'), COALESCE($10::jsonb, '{}'))
@@ -85,6 +94,25 @@ export class NodeRepository {
     const row = rows[0];
     if (row.kind !== n.kind) throw new ConflictError(`URN ${n.urn} already names a ${row.kind}, not a ${n.kind}.`);
     return { id: row.id, inserted: row.inserted };
+  }
+
+  /** Under a write guard: the caller must be allowed to write the entity as stored (if it is) and as it will be. */
+  private async guardUpsert(sql: Sql, n: NodeUpsert): Promise<void> {
+    const guard = writeGuardOf(sql);
+    if (!guard) return;
+    const [before] = await sql.query<GuardedAttributes>(
+      `SELECT kind, urn, domain, owner_team AS "ownerTeam", tags, classifications FROM node WHERE urn = $1 FOR UPDATE`,
+      [n.urn],
+    );
+    if (before) guard.requireWrite(before);
+    guard.requireWrite({
+      kind: n.kind,
+      urn: n.urn,
+      domain: n.domain ?? before?.domain ?? null,
+      ownerTeam: n.ownerTeam ?? before?.ownerTeam ?? null,
+      tags: n.tags ?? before?.tags ?? [],
+      classifications: n.classifications ?? before?.classifications ?? [],
+    });
   }
 
   /**
@@ -151,13 +179,13 @@ export class NodeRepository {
     await sql.query(`UPDATE node SET updated_at = now() WHERE id = $1`, [id]);
   }
 
-  async idsByUrns(sql: Sql, urns: readonly string[]): Promise<Map<string, { id: string; kind: NodeKind }>> {
+  async idsByUrns(sql: Sql, urns: readonly string[]): Promise<Map<string, NodeRef>> {
     if (urns.length === 0) return new Map();
-    const rows = await sql.query<{ id: string; kind: NodeKind; urn: string }>(
-      `SELECT id::text AS "id", kind, urn FROM node WHERE urn = ANY($1::text[])`,
+    const rows = await sql.query<NodeRef>(
+      `SELECT id::text AS "id", kind, urn, domain, owner_team AS "ownerTeam", tags, classifications FROM node WHERE urn = ANY($1::text[])`,
       [urns],
     );
-    return new Map(rows.map((r) => [r.urn, { id: r.id, kind: r.kind }]));
+    return new Map(rows.map((r) => [r.urn, r]));
   }
 
   /** Loads full entities (node + typed fields) for any mix of kinds: 1 + (number of kinds) statements. */
@@ -191,6 +219,7 @@ export class NodeRepository {
     limit: number,
     afterId: string | undefined,
     typed: TypedCondition[] = [],
+    scope?: AccessScope,
   ): Promise<Entity[]> {
     const params: unknown[] = [kind];
     const where = ['n.kind = $1'];
@@ -206,6 +235,8 @@ export class NodeRepository {
     if (filter.parentId !== undefined) add((p) => `n.parent_id = ${p}`, filter.parentId);
     if (afterId !== undefined) add((p) => `n.id > ${p}`, afterId);
     for (const c of typed) add((p) => `t.${c.column} = ${p}`, c.value);
+    // The caller's access scope goes into the query itself, so a page is full and never shows a hidden row.
+    where.push(...scopeConditions(scope, new Params(params), 'n'));
     params.push(limit);
     const { table, columns } = ENTITY_TABLES[kind];
     return sql.query<Entity>(

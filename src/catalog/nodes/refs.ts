@@ -7,6 +7,7 @@ import { InvalidInputError, NotFoundError } from '../../platform/errors/errors';
 import { NodeRepository } from './node.repository';
 import { NodeKind } from './node.types';
 import { parseUrn } from '../../platform/graph/urn';
+import { GuardedAttributes, writeGuardOf } from '../../platform/auth/write-guard';
 
 export interface Ref {
   /** Where the URN came from, e.g. `inputs[2]`. */
@@ -20,6 +21,7 @@ export interface Resolved {
   id: string;
   kind: NodeKind;
   urn: string;
+  attributes: GuardedAttributes;
 }
 
 const nodes = new NodeRepository();
@@ -27,7 +29,9 @@ const nodes = new NodeRepository();
 export async function resolveRefs(sql: Sql, refs: readonly Ref[]): Promise<Resolved[]> {
   for (const ref of refs) parseUrn(ref.field, ref.urn);
   const found = await nodes.idsByUrns(sql, [...new Set(refs.map((r) => r.urn))]);
-  const missing = refs.filter((r) => !found.has(r.urn));
+  const guard = writeGuardOf(sql);
+  // Under a write guard, what the caller may not read is "not in the catalog": writes cannot probe for it.
+  const missing = refs.filter((r) => !found.has(r.urn) || (guard && !guard.mayRead(found.get(r.urn)!)));
   if (missing.length) {
     const list = missing.slice(0, 5).map((r) => `${r.field} ${r.urn}`).join(', ');
     throw new NotFoundError(`Not in the catalog: ${list}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}. Register them first.`, {
@@ -43,11 +47,14 @@ export async function resolveRefs(sql: Sql, refs: readonly Ref[]): Promise<Resol
         `${ref.field} ${ref.urn} is a ${hit.kind}; expected ${ref.kinds.join(' or ')}${versionHint}.`,
       );
     }
-    return { ...hit, urn: ref.urn };
+    return { id: hit.id, kind: hit.kind, urn: ref.urn, attributes: hit };
   });
 }
 
-export async function resolveRef(sql: Sql, field: string, urn: string, kind: NodeKind): Promise<Resolved> {
+/** One reference; `write: true` when the write changes that entity itself (the caller must be allowed to write it). */
+export async function resolveRef(sql: Sql, field: string, urn: string, kind: NodeKind, opts: { write?: boolean } = {}): Promise<Resolved> {
   parseUrn(field, urn, kind);
-  return (await resolveRefs(sql, [{ field, urn, kinds: [kind] }]))[0];
+  const [resolved] = await resolveRefs(sql, [{ field, urn, kinds: [kind] }]);
+  if (opts.write) writeGuardOf(sql)?.requireWrite(resolved.attributes);
+  return resolved;
 }

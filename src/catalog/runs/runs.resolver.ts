@@ -55,7 +55,7 @@ export class RunsResolver {
 
   @ResolveField(() => Run, { nullable: true })
   parent(@Parent() run: Entity, @Context() ctx: RequestContext): Promise<Entity | null> {
-    return run.parentRunId ? this.reader.loaders(ctx).entity.load(run.parentRunId as string) : Promise.resolve(null);
+    return run.parentRunId ? this.reader.visible(ctx, run.parentRunId as string) : Promise.resolve(null);
   }
 
   @ResolveField(() => CodeVersion, { nullable: true, description: 'The code version this run executed.' })

@@ -14,7 +14,8 @@ import { ModelsService } from '../../catalog/models/models.service';
 import { RunKind, RunStatus } from '../../catalog/runs/run.types';
 import { RunsService } from '../../catalog/runs/runs.service';
 import { Db } from '../../platform/database/db';
-import { NotFoundError } from '../../platform/errors/errors';
+import { ConflictError, NotFoundError } from '../../platform/errors/errors';
+import { StageRequestsService } from '../../catalog/models/stage-requests.service';
 import { NodeKind } from '../../platform/graph/node-kind';
 import { makeUrn, versionUrn } from '../../platform/graph/urn';
 import {
@@ -35,6 +36,7 @@ export class PedigreeEventApplier {
     private readonly features: FeaturesService,
     private readonly runs: RunsService,
     private readonly runBatch: RunBatchService,
+    private readonly stageRequests: StageRequestsService,
     /** Joins the surrounding ingestion transaction (Db routes statements to it). */
     private readonly db: Db,
   ) {}
@@ -45,7 +47,7 @@ export class PedigreeEventApplier {
       case 'model_version.registered':
         return this.modelVersionRegistered(p);
       case 'model.stage_changed':
-        return this.stageChanged(p);
+        return this.stageChanged(p, event.producer);
       case 'deployment.revised':
         return this.deploymentRevised(p, new Date(event.eventTime));
       case 'feature_view.defined':
@@ -84,8 +86,19 @@ export class PedigreeEventApplier {
     return urn;
   }
 
-  private async stageChanged(p: ModelStageChanged): Promise<void> {
-    await this.models.setStage({ urn: await this.versionUrn(p.modelVersion), stage: p.stage as ModelStage, archiveExisting: p.archiveExisting ?? false });
+  /** Production needs four eyes even from a pipeline: the event becomes a pending stage request by its producer. */
+  private async stageChanged(p: ModelStageChanged, producer: string): Promise<void> {
+    const input = { urn: await this.versionUrn(p.modelVersion), stage: p.stage as ModelStage, archiveExisting: p.archiveExisting ?? false };
+    if (input.stage !== ModelStage.PRODUCTION) {
+      await this.models.setStage(input);
+      return;
+    }
+    try {
+      await this.stageRequests.request({ ...input, reason: `model.stage_changed event from ${producer}` }, `producer:${producer}`.slice(0, 200));
+    } catch (err) {
+      // A re-sent event while its request is still pending is the same request, not an error.
+      if (!(err instanceof ConflictError)) throw err;
+    }
   }
 
   private async deploymentRevised(p: DeploymentRevised, eventTime: Date): Promise<void> {
