@@ -25,7 +25,7 @@ export class IngestionController {
 
   @Post('lineage')
   @HttpCode(201)
-  @Authorize('write', 'Catalog')
+  @Authorize('write', 'Ingestion')
   async lineage(@Body() body: unknown): Promise<{ status: string; key?: string }> {
     if (body === undefined || body === null || typeof body !== 'object') throw new InvalidInputError(`Expected one OpenLineage RunEvent. ${JSON_HINT}`);
     if (Array.isArray(body)) throw new InvalidInputError('Expected one OpenLineage RunEvent; send batches to /api/v1/events.');
@@ -40,7 +40,7 @@ export class IngestionController {
 
   @Post('events')
   @HttpCode(200)
-  @Authorize('write', 'Catalog')
+  @Authorize('write', 'Ingestion')
   async events(@Body() body: unknown, @Res({ passthrough: true }) res: Response): Promise<Omit<IngestSummary, 'outcomes'> & { errors: unknown[] }> {
     if (body === undefined || body === null || typeof body !== 'object') throw new InvalidInputError(`Expected an event or an array of events. ${JSON_HINT}`);
     const events = Array.isArray(body) ? body : [body];

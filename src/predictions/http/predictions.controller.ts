@@ -30,7 +30,7 @@ export class PredictionsController {
 
   @Post('predictions')
   @HttpCode(200)
-  @Authorize('write', 'Catalog')
+  @Authorize('write', 'Ingestion')
   async predictions(@Req() req: Request): Promise<PredictionIngestResult> {
     const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     const limit = this.config.predictions.maxBodyBytes;
