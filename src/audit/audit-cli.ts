@@ -17,7 +17,7 @@ function time(name: string) {
   };
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<boolean> {
   const opts = new Command('audit:verify')
     .option('--from <time>', 'first entry time to check', time('from'))
     .option('--to <time>', 'check entries before this time', time('to'))
@@ -33,14 +33,14 @@ async function main(): Promise<void> {
       console.log(`audit log intact: ${result.checked} entries checked (${result.firstSeq ?? '-'}..${result.lastSeq ?? '-'}), head ${result.headHash ?? '-'}`);
     } else {
       console.log(`audit log BROKEN at entry ${result.brokenAt}: ${result.reason} (${result.checked} entries checked before it)`);
-      process.exitCode = 2;
     }
+    return result.ok;
   } finally {
     await database.close();
   }
 }
 
-main().catch((err) => {
+main().then((ok) => process.exit(ok ? 0 : 2), (err) => {
   console.error(err instanceof Error ? err.message : err);
   process.exit(1);
 });

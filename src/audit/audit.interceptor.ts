@@ -35,7 +35,7 @@ function targetOf(args: Record<string, unknown>, result: unknown): string | null
   const r = result as { urn?: unknown; name?: unknown } | null;
   if (r && typeof r.urn === 'string') return r.urn;
   const input = (args.input ?? args) as Record<string, unknown>;
-  for (const key of ['urn', 'modelVersionUrn', 'deploymentUrn', 'name', 'principalName', 'id']) {
+  for (const key of ['urn', 'datasetUrn', 'modelUrn', 'contextUrn', 'deploymentUrn', 'name', 'principalName', 'id']) {
     if (typeof input[key] === 'string') return input[key] as string;
   }
   return null;
