@@ -70,6 +70,7 @@ export function policyConditions(p: StoredPolicy, owner: AbilityOwner): MongoQue
 }
 
 function roleRules(roles: readonly string[], can: AbilityBuilder<AppAbility>['can']): void {
+  can('read', 'Self'); // every authenticated principal may see who it is
   if (roles.includes(Role.ADMIN)) can('manage', 'all');
   if (roles.includes(Role.READER) || roles.includes(Role.WRITER) || roles.includes(Role.AUDITOR)) can('read', ['Catalog', 'System']);
   if (roles.includes(Role.WRITER)) can('write', ['Catalog', 'Ingestion']);

@@ -10,7 +10,7 @@ export class AccessResolver {
   constructor(private readonly access: AccessService) {}
 
   @Query(() => Principal, { description: 'The authenticated caller.' })
-  @Authorize('read', 'Catalog')
+  @Authorize('read', 'Self')
   me(@CurrentCaller() caller: Caller): Principal {
     return caller.principal;
   }

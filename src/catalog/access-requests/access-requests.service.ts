@@ -111,9 +111,9 @@ export class AccessRequestsService {
   /** The caller's own requests and/or those on entities the caller may approve (filtered in SQL), newest first. */
   async list(caller: Caller, which: 'mine' | 'toDecide' | undefined, status: RequestStatus | undefined): Promise<AccessRequest[]> {
     const p = new Params();
-    const mine = `r.requester = ${p.bind(caller.principal.name)}`;
-    const decidable = ['true', ...scopeConditions(this.access.scope(caller, 'approve'), p, 'n')].join(' AND ');
-    const who = which === 'mine' ? mine : which === 'toDecide' ? `(${decidable})` : `(${mine} OR (${decidable}))`;
+    const mine = () => `r.requester = ${p.bind(caller.principal.name)}`;
+    const decidable = () => ['true', ...scopeConditions(this.access.scope(caller, 'approve'), p, 'n')].join(' AND ');
+    const who = which === 'mine' ? mine() : which === 'toDecide' ? `(${decidable()})` : `(${mine()} OR (${decidable()}))`;
     const state = status ? ` AND r.status = ${p.bind(status)}` : '';
     return this.db.query<AccessRequest>(`SELECT ${COLUMNS} FROM ${FROM} WHERE ${who}${state} ORDER BY r.id DESC LIMIT 500`, p.values);
   }

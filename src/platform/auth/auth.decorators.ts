@@ -9,9 +9,10 @@ export type Action = 'read' | 'readData' | 'write' | 'approve' | 'audit' | 'admi
 /**
  * What an action applies to. `Catalog`: every catalogued entity (policies narrow it by kind, URN, domain,
  * owner team, tags and classifications); `Ingestion`: the event and prediction ingestion routes; `AuditLog`:
- * the audit log; `Principal` and `Policy`: access administration; `System`: metrics and dead letters.
+ * the audit log; `Principal` and `Policy`: access administration; `System`: metrics and dead letters; `Self`:
+ * the caller's own identity (every authenticated principal may read it).
  */
-export type Subject = 'Catalog' | 'Ingestion' | 'AuditLog' | 'Principal' | 'Policy' | 'System';
+export type Subject = 'Catalog' | 'Ingestion' | 'AuditLog' | 'Principal' | 'Policy' | 'System' | 'Self';
 
 export const PUBLIC_KEY = 'pedigree:public';
 export const AUTHORIZE_KEY = 'pedigree:authorize';
