@@ -74,6 +74,16 @@ describe('Kafka ingestion', () => {
           await admin.disconnect();
         }
       });
+      // Each applied chunk is one audit entry with its offsets and counts.
+      const audited = await app.db.query<{ target: string; received: number; applied: number; dead: number }>(
+        `SELECT split_part(target, '/', 1) AS target, sum((details->>'received')::int)::int AS received,
+                sum((details->>'applied')::int)::int AS applied, sum((details->>'deadLettered')::int)::int AS dead
+           FROM audit_log WHERE action = 'ingest kafka' AND principal = 'kafka:g-basic' GROUP BY 1 ORDER BY 1`,
+      );
+      assert.deepEqual(audited, [
+        { target: kafka.topic('events'), received: 3, applied: 1, dead: 1 },
+        { target: kafka.topic('lineage'), received: 41, applied: 40, dead: 1 },
+      ].sort((a, b) => a.target.localeCompare(b.target)));
       const text = await metrics(app);
       assert.match(text, new RegExp(`pedigree_ingest_events_total\\{source="${kafka.topic('lineage').replace(/\./g, '\\.')}",outcome="applied"\\} 40`));
       assert.match(text, /pedigree_kafka_consumer_lag\{topic="[^"]+",partition="0"\} 0/);

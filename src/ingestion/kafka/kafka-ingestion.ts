@@ -20,7 +20,8 @@ import { Db } from '../../platform/database/db';
 import { PedigreeError } from '../../platform/errors/errors';
 import { PredictionIngestService } from '../../predictions/ingest/prediction-ingest.service';
 import { IngestionService } from '../ingestion.service';
-import { RawEvent } from '../ingestion.types';
+import { IngestSummary, RawEvent } from '../ingestion.types';
+import { AuditService } from '../../audit/audit.service';
 import { NewDeadLetter } from '../dead-letters.repository';
 
 /** Fetch bounds: what one fetch may hold in memory, in all and per partition. */
@@ -47,6 +48,7 @@ export class KafkaIngestion implements OnApplicationBootstrap, OnApplicationShut
     private readonly db: Db,
     metrics: MetricsService,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
+    private readonly audit: AuditService,
   ) {
     this.lag = new Gauge({
       name: 'pedigree_kafka_consumer_lag',
@@ -163,8 +165,16 @@ export class KafkaIngestion implements OnApplicationBootstrap, OnApplicationShut
     const predictions = this.config.kafka!.predictionTopics.includes(topic);
     for (let attempt = 0; ; attempt++) {
       try {
-        if (predictions) await this.applyPredictions(events);
-        else await this.ingestion.ingest(events);
+        const counts = predictions ? await this.applyPredictions(events) : summaryCounts(await this.ingestion.ingest(events));
+        // One audit entry per applied chunk, before its offsets are committed: a crash in between replays the
+        // chunk (idempotently) and records it again, so no applied chunk goes unrecorded.
+        await this.audit.record({
+          principal: `kafka:${this.config.kafka!.groupId}`,
+          action: 'ingest kafka',
+          target: `${topic}/${partition}`,
+          outcome: 'succeeded',
+          details: { firstOffset: messages[0].offset, lastOffset: messages[messages.length - 1].offset, ...counts },
+        });
         return true;
       } catch (err) {
         this.retries.inc({ topic });
@@ -187,8 +197,8 @@ export class KafkaIngestion implements OnApplicationBootstrap, OnApplicationShut
    * stored (bad Arrow, an unknown deployment, …) is dead-lettered with its reason and the rest is stored.
    * Database failures propagate, and the whole chunk is retried.
    */
-  private async applyPredictions(events: RawEvent[]): Promise<void> {
-    await this.db.transaction(async (tx) => {
+  private async applyPredictions(events: RawEvent[]): Promise<{ received: number; deadLettered: number }> {
+    return this.db.transaction(async (tx) => {
       const letters: NewDeadLetter[] = [];
       for (const e of events) {
         const value = e.body as Buffer;
@@ -205,6 +215,7 @@ export class KafkaIngestion implements OnApplicationBootstrap, OnApplicationShut
         }
       }
       await this.ingestion.deadLetters.insert(tx, letters);
+      return { received: events.length, deadLettered: letters.length };
     });
   }
 
@@ -212,4 +223,8 @@ export class KafkaIngestion implements OnApplicationBootstrap, OnApplicationShut
     this.stopped = true;
     await this.consumer?.disconnect().catch(() => undefined);
   }
+}
+
+function summaryCounts(s: IngestSummary): Record<string, number> {
+  return { received: s.received, applied: s.applied, duplicates: s.duplicates, deadLettered: s.deadLettered };
 }
