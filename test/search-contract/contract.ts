@@ -85,6 +85,10 @@ export function searchContract(adapter: string, open: () => Promise<SearchIndex>
       assert.deepEqual(either.sort(), ['churn-predictor', 'public.payments_eu']);
       const nothing = await search('', { access: { allow: [], deny: [] } });
       assert.equal(nothing.total, 0);
+      // A grant on single entities (an approved access request) names them by URN.
+      const one = CORPUS.find((d) => d.nodeId === byName('public.payments_eu'))!;
+      const granted = await names('', { access: { allow: [{ urns: [one.urn] }], deny: [] } });
+      assert.deepEqual(granted, ['public.payments_eu']);
       const suggestions = await index.suggest({ words: ['cust'], prefix: 'cust', limit: 10, access: { allow: [{ domains: ['finance'] }], deny: [] } });
       assert.deepEqual(suggestions, []);
     });
