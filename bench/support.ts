@@ -18,7 +18,8 @@ export interface BenchApp {
   url: string;
   /** The service's database, for loading data and raw-SQL comparisons. */
   databaseUrl: string;
-  gql(query: string, variables?: Record<string, unknown>): Promise<any>;
+  /** Runs a GraphQL request (as the admin unless `key` is given); throws on any error in the answer. */
+  gql(query: string, variables?: Record<string, unknown>, key?: string): Promise<any>;
   /** The last lines the service printed (its log), for failures. */
   output(): string;
   close(): Promise<void>;
@@ -66,10 +67,10 @@ export async function startBenchApp(env: Record<string, string> = {}): Promise<B
   return {
     url,
     databaseUrl: db.url,
-    async gql(query, variables = {}) {
+    async gql(query, variables = {}, key = BENCH_KEY) {
       const res = await fetch(`${url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_KEY}` },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
         body: JSON.stringify({ query, variables }),
       });
       const body = (await res.json()) as { errors?: unknown; data?: unknown };

@@ -1,10 +1,12 @@
 /**
  * Access policies, access requests, four-eyes stage approvals and the audit log.
  *
- * `audit_log` is append-only: a trigger refuses UPDATE, DELETE and TRUNCATE for every role (the service's
- * included), so a row can change only by someone who first disables the trigger — which the hash chain then
- * exposes (`npm run audit:verify`). Entries are chained in `seq` order: `hash` = sha256 over the previous
- * entry's hash and this entry's canonical serialization (src/audit/audit-chain.ts).
+ * `audit_log` and `audit_chain` are append-only: a trigger refuses UPDATE, DELETE and TRUNCATE for every role
+ * (the service's included), so a row can change only by someone who first disables the triggers — which the
+ * hash chain then exposes (`npm run audit:verify`). Entries are appended without any lock, inside the
+ * transaction of what they record; a sealer then chains them in `seq` order into `audit_chain`: `hash` =
+ * sha256 over the previous link's hash and the entry's canonical serialization (src/audit/audit-chain.ts).
+ * A sequence number no committed entry took (a rolled-back transaction) is sealed as `missing`.
  */
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
@@ -67,34 +69,45 @@ CREATE TABLE stage_request (
 CREATE INDEX stage_request_version ON stage_request (model_version_id, id);
 CREATE UNIQUE INDEX stage_request_one_pending ON stage_request (model_version_id, stage) WHERE status = 'pending';
 
+CREATE SEQUENCE audit_log_seq;
 CREATE TABLE audit_log (
-  seq        bigint PRIMARY KEY,
-  at         timestamptz NOT NULL,
+  seq        bigint PRIMARY KEY DEFAULT nextval('audit_log_seq'),
+  at         timestamptz NOT NULL DEFAULT date_trunc('milliseconds', clock_timestamp()),
   principal  text NOT NULL,
   action     text NOT NULL,
   target     text,
   outcome    text NOT NULL,
   request_id text,
-  details    jsonb NOT NULL DEFAULT '{}',
-  prev_hash  bytea NOT NULL,
-  hash       bytea NOT NULL
+  details    jsonb NOT NULL DEFAULT '{}'
 );
 CREATE INDEX audit_log_at ON audit_log (at, seq);
 CREATE INDEX audit_log_principal ON audit_log (principal, seq);
 CREATE INDEX audit_log_target ON audit_log (target, seq) WHERE target IS NOT NULL;
 
+CREATE TABLE audit_chain (
+  seq       bigint PRIMARY KEY,
+  missing   boolean NOT NULL DEFAULT false,
+  prev_hash bytea NOT NULL,
+  hash      bytea NOT NULL,
+  sealed_at timestamptz NOT NULL DEFAULT now()
+);
+
 CREATE FUNCTION audit_log_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  RAISE EXCEPTION 'audit_log is append-only (% refused)', TG_OP USING ERRCODE = 'insufficient_privilege';
+  RAISE EXCEPTION '% is append-only (% refused)', TG_TABLE_NAME, TG_OP USING ERRCODE = 'insufficient_privilege';
 END $$;
 CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
   FOR EACH ROW EXECUTE FUNCTION audit_log_refuse_change();
 CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
   FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse_change();
+CREATE TRIGGER audit_chain_append_only BEFORE UPDATE OR DELETE ON audit_chain
+  FOR EACH ROW EXECUTE FUNCTION audit_log_refuse_change();
+CREATE TRIGGER audit_chain_no_truncate BEFORE TRUNCATE ON audit_chain
+  FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse_change();
 `;
 
 const DOWN = `
-DROP TABLE audit_log; DROP FUNCTION audit_log_refuse_change();
+DROP TABLE audit_chain; DROP TABLE audit_log; DROP SEQUENCE audit_log_seq; DROP FUNCTION audit_log_refuse_change();
 DROP TABLE stage_request; DROP TABLE access_request; DROP TABLE access_policy;
 `;
 

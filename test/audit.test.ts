@@ -27,7 +27,8 @@ const entries = async (filter: Record<string, unknown>, first = 50) =>
 /** Runs SQL as the database owner with the append-only trigger bypassed: what an attacker with DB access could do. */
 const tamper = (sql: string) => app.db.query(`BEGIN; SET LOCAL session_replication_role = replica; ${sql}; COMMIT;`);
 
-const verify = async (from?: string) => (await app.ok(`query($f: DateTime) { verifyAuditLog(from: $f) { ok checked brokenAt reason headHash } }`, { f: from })).verifyAuditLog;
+const verify = async (from?: string) =>
+  (await app.ok(`query($f: DateTime) { verifyAuditLog(from: $f) { ok checked brokenAt reason headHash unsealed } }`, { f: from })).verifyAuditLog;
 
 describe('what is recorded', () => {
   it('a mutation: who, what, the target, the outcome and the caller’s request id, in the same transaction as the change', async () => {
@@ -37,6 +38,7 @@ describe('what is recorded', () => {
       body: JSON.stringify({ query: `mutation { registerDataset(input: { namespace: "s3://lake", name: "audited", ownerTeam: "t" }) { urn } }` }),
     });
     const urn = ((await res.json()) as any).data.registerDataset.urn;
+    assert.equal((await verify()).ok, true); // seals what is committed
     const [e] = await entries({ target: urn });
     assert.deepEqual({ principal: e.principal, action: e.action, outcome: e.outcome, requestId: e.requestId }, {
       principal: 'admin', action: 'registerDataset', outcome: 'succeeded', requestId: 'req-audit-1',
@@ -85,7 +87,11 @@ describe('what is recorded', () => {
 
 describe('tamper evidence', () => {
   it('the service’s role cannot change or delete entries', async () => {
-    for (const sql of ['UPDATE audit_log SET principal = $1', 'DELETE FROM audit_log WHERE seq = 1 OR principal = $1', 'TRUNCATE audit_log']) {
+    await verify();
+    for (const sql of [
+      'UPDATE audit_log SET principal = $1', 'DELETE FROM audit_log WHERE seq = 1 OR principal = $1', 'TRUNCATE audit_log',
+      'UPDATE audit_chain SET hash = sha256(hash || $1::bytea)', 'DELETE FROM audit_chain WHERE seq = 1 OR hash = $1::bytea', 'TRUNCATE audit_chain',
+    ]) {
       await assert.rejects(app.db.query(sql, sql.includes('$1') ? ['mallory'] : []), /append-only/, sql);
     }
   });
@@ -116,8 +122,8 @@ describe('tamper evidence', () => {
     await tamper(`INSERT INTO audit_log SELECT * FROM audit_backup; DROP TABLE audit_backup`);
     assert.equal((await verify()).ok, true);
 
-    // 3. Forge an entry and recompute its hash: the next entry's link gives it away.
-    await tamper(`UPDATE audit_log SET outcome = 'allowed', hash = sha256(hash) WHERE seq = ${mid}`);
+    // 3. Forge a link of the chain: recomputing it, or the next link, gives it away.
+    await tamper(`UPDATE audit_chain SET hash = sha256(hash) WHERE seq = ${mid}`);
     v = await verify();
     assert.equal(v.ok, false);
     assert.ok([mid, String(Number(mid) + 1)].includes(v.brokenAt), JSON.stringify(v));

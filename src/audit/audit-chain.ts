@@ -1,8 +1,9 @@
 /**
- * The audit log's hash chain. Each entry's hash is sha256 over the previous entry's hash (hex) and the
- * entry's canonical serialization: JSON with keys sorted at every level, the time as an ISO-8601 string in
- * milliseconds. The first entry chains from GENESIS. Verification recomputes exactly this, so any edit of a
- * stored field, a removed or re-ordered entry, or a forged link shows as a broken link.
+ * The audit log's hash chain. Each link's hash is sha256 over the previous link's hash (hex) and the entry's
+ * canonical serialization: JSON with keys sorted at every level, the time as an ISO-8601 string in
+ * milliseconds; a sequence number no committed entry took links `{seq, missing: true}` instead. The first
+ * link chains from GENESIS. Verification recomputes exactly this, so any edit of a stored field, a removed,
+ * added or re-ordered entry, or a forged link shows as a broken link.
  */
 import { createHash } from 'node:crypto';
 
@@ -42,6 +43,11 @@ export function entryHash(prev: Buffer, e: AuditFields): Buffer {
     details: e.details,
   });
   return createHash('sha256').update(prev.toString('hex')).update('\n').update(body).digest();
+}
+
+/** The link of a sequence number that no committed entry took (its transaction rolled back). */
+export function missingHash(prev: Buffer, seq: string): Buffer {
+  return createHash('sha256').update(prev.toString('hex')).update('\n').update(canonicalJson({ seq, missing: true })).digest();
 }
 
 /** Details as they will read back from jsonb (plain JSON values only), so the hash survives the round trip. */

@@ -30,7 +30,10 @@ async function main(): Promise<boolean> {
     const result = await audit.verify(opts.from, opts.to, (n) => process.stderr.isTTY && process.stderr.write(`\rchecked ${n} entries`));
     if (process.stderr.isTTY) process.stderr.write('\n');
     if (result.ok) {
-      console.log(`audit log intact: ${result.checked} entries checked (${result.firstSeq ?? '-'}..${result.lastSeq ?? '-'}), head ${result.headHash ?? '-'}`);
+      console.log(
+        `audit log intact: ${result.checked} entries checked (${result.firstSeq ?? '-'}..${result.lastSeq ?? '-'}), head ${result.headHash ?? '-'}` +
+          (result.unsealed ? `; ${result.unsealed} newer entries still committing, not checked` : ''),
+      );
     } else {
       console.log(`audit log BROKEN at entry ${result.brokenAt}: ${result.reason} (${result.checked} entries checked before it)`);
     }

@@ -14,7 +14,7 @@ export class AuditResolver {
   async auditLog(@Args() page: PageArgs, @Args('filter', { nullable: true }) filter?: AuditLogFilter): Promise<Page<AuditEntry & { id: string }>> {
     const size = pageSize(page);
     const rows = await this.audit.page(filter ?? {}, size + 1, decodeCursor(page.after));
-    return toPage(rows.map((r) => ({ ...r, id: r.seq, hash: r.hash.toString('hex') })), size);
+    return toPage(rows.map((r) => ({ ...r, id: r.seq, hash: r.hash?.toString('hex') ?? null })), size);
   }
 
   @Query(() => AuditVerification, { description: 'Recomputes the hash chain and reports the first broken link.' })

@@ -1,13 +1,15 @@
 /**
  * The audit log: appends (inside the caller's transaction when there is one, so a mutation and its entry
- * commit together), detached appends for denials, auditor queries and chain verification. Owns `audit_log`.
+ * commit together; no lock, so writers never queue behind each other), detached appends for denials, a
+ * sealer chaining committed entries every SEAL_EVERY_MS, auditor queries and chain verification. Owns
+ * `audit_log` and `audit_chain`.
  */
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { Db } from '../platform/database/db';
 import { ROOT_LOGGER } from '../platform/logging/logger';
-import { entryHash, GENESIS, normalizeDetails } from './audit-chain';
-import { AuditFilter, AuditRepository, StoredEntry } from './audit.repository';
+import { entryHash, GENESIS, missingHash, normalizeDetails } from './audit-chain';
+import { AuditFilter, AuditRepository, ChainLink, StoredEntry } from './audit.repository';
 
 export type AuditOutcome = 'succeeded' | 'failed' | 'denied' | 'allowed';
 
@@ -28,22 +30,42 @@ export interface ChainVerification {
   headHash: string | null;
   brokenAt: string | null;
   reason: string | null;
+  /** Entries appended but not chained yet (their transactions are committing, or an earlier one is). */
+  unsealed: number;
 }
 
 const VERIFY_PAGE = 5000;
+const SEAL_BATCH = 5000;
+const SEAL_EVERY_MS = 250;
+/** A gap in the numbering older than this is a rolled-back append, sealed as missing. */
+const SEAL_HORIZON_MS = 60_000;
 
 @Injectable()
-export class AuditService {
+export class AuditService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly repo = new AuditRepository();
+  private timer?: NodeJS.Timeout;
+  private sealing?: Promise<number>;
 
   constructor(
     private readonly db: Db,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {}
 
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      this.seal().catch((err: unknown) => this.logger.warn({ err }, 'could not seal audit entries; will retry'));
+    }, SEAL_EVERY_MS);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.sealing?.catch(() => undefined);
+  }
+
   /** Appends entries; inside a surrounding transaction they commit (or roll back) with it. */
-  async record(...events: AuditEvent[]): Promise<StoredEntry[]> {
-    return this.db.transaction((tx) => this.repo.append(tx, events.map(toFields)));
+  async record(...events: AuditEvent[]): Promise<void> {
+    await this.repo.append(this.db, events.map(toFields));
   }
 
   /**
@@ -59,48 +81,78 @@ export class AuditService {
       );
   }
 
+  /** Chains every committed entry not chained yet (one sealer at a time); returns how many links it added. */
+  seal(): Promise<number> {
+    this.sealing ??= (async () => {
+      let total = 0;
+      for (;;) {
+        const added = await this.db.detached((tx) => this.repo.seal(tx, SEAL_HORIZON_MS, SEAL_BATCH));
+        total += added;
+        if (added < SEAL_BATCH) return total;
+      }
+    })().finally(() => (this.sealing = undefined));
+    return this.sealing;
+  }
+
   page(filter: AuditFilter, limit: number, beforeSeq?: string): Promise<StoredEntry[]> {
     return this.repo.page(this.db, filter, limit, beforeSeq);
   }
 
   /**
-   * Recomputes the chain over entries at or after `from` and before `to` (everything by default), checking
-   * that sequence numbers have no gaps, each entry links to its predecessor's hash, and each hash matches
-   * the entry's content. Stops at the first broken link and says which and why.
+   * Seals what is committed, then recomputes the chain over entries at or after `from` and before `to`
+   * (everything by default): links have no gaps, each follows its predecessor's hash, each hash matches its
+   * entry's content, no sealed entry is gone and none appeared where a missing one was sealed. Stops at the
+   * first broken link and says which and why.
    */
   async verify(from?: Date, to?: Date, onProgress?: (checked: number) => void): Promise<ChainVerification> {
-    let afterSeq = from ? await this.repo.seqBefore(this.db, from) : '0';
+    await this.seal();
+    let after = from ? await this.repo.seqBefore(this.db, from) : '0';
     let prev: Buffer = GENESIS;
-    if (afterSeq !== '0') {
-      const before = await this.repo.bySeq(this.db, afterSeq);
-      if (!before) return broken(0, null, null, (BigInt(afterSeq) + 1n).toString(), `entry ${afterSeq} is missing`);
+    const result: ChainVerification = { ok: true, checked: 0, firstSeq: null, lastSeq: null, headHash: null, brokenAt: null, reason: null, unsealed: 0 };
+    if (after !== '0') {
+      const before = await this.repo.link(this.db, after);
+      if (!before) return { ...result, ok: false, brokenAt: after, reason: `link ${after} is missing` };
       prev = before.hash;
     }
-    let checked = 0;
-    let firstSeq: string | null = null;
-    let lastSeq: string | null = null;
     for (;;) {
-      const rows = await this.repo.scan(this.db, afterSeq, VERIFY_PAGE, to);
-      for (const e of rows) {
-        const expected = (BigInt(afterSeq) + 1n).toString();
-        if (e.seq !== expected) return broken(checked, firstSeq, lastSeq, expected, `entry ${expected} is missing (the next entry is ${e.seq})`);
-        if (!e.prevHash.equals(prev)) {
-          return broken(checked, firstSeq, lastSeq, e.seq, `entry ${e.seq} does not link to the hash of entry ${afterSeq}`);
+      const links = await this.repo.links(this.db, after, VERIFY_PAGE);
+      for (const link of links) {
+        if (to && link.entry && link.entry.at >= to) return this.done(result, prev);
+        const problem = brokenLink(link, after, prev);
+        if (problem) return { ...result, ok: false, brokenAt: problem.at, reason: problem.reason };
+        if (!link.missing) {
+          result.firstSeq ??= link.seq;
+          result.lastSeq = link.seq;
+          result.checked += 1;
         }
-        if (!entryHash(e.prevHash, e).equals(e.hash)) {
-          return broken(checked, firstSeq, lastSeq, e.seq, `entry ${e.seq} was changed after it was written (its hash does not match its content)`);
-        }
-        firstSeq ??= e.seq;
-        lastSeq = e.seq;
-        prev = e.hash;
-        afterSeq = e.seq;
-        checked += 1;
+        prev = link.hash;
+        after = link.seq;
       }
-      onProgress?.(checked);
-      if (rows.length < VERIFY_PAGE) break;
+      onProgress?.(result.checked);
+      if (links.length < VERIFY_PAGE) return this.done(result, prev);
     }
-    return { ok: true, checked, firstSeq, lastSeq, headHash: checked ? prev.toString('hex') : null, brokenAt: null, reason: null };
   }
+
+  private async done(result: ChainVerification, head: Buffer): Promise<ChainVerification> {
+    return { ...result, headHash: result.checked ? head.toString('hex') : null, unsealed: await this.repo.unsealed(this.db) };
+  }
+}
+
+/** What is wrong with a link given the one before it (seq `after`, hash `prev`), or undefined. */
+function brokenLink(link: ChainLink, after: string, prev: Buffer): { at: string; reason: string } | undefined {
+  const expected = (BigInt(after) + 1n).toString();
+  if (link.seq !== expected) return { at: expected, reason: `link ${expected} is missing (the next link is ${link.seq})` };
+  if (!link.prevHash.equals(prev)) return { at: link.seq, reason: `link ${link.seq} does not follow the hash of link ${after}` };
+  if (link.missing) {
+    if (link.entry) return { at: link.seq, reason: `entry ${link.seq} appeared after its number was sealed as never written` };
+    if (!missingHash(prev, link.seq).equals(link.hash)) return { at: link.seq, reason: `link ${link.seq} was forged` };
+    return undefined;
+  }
+  if (!link.entry) return { at: link.seq, reason: `entry ${link.seq} is missing (deleted after it was sealed)` };
+  if (!entryHash(prev, link.entry).equals(link.hash)) {
+    return { at: link.seq, reason: `entry ${link.seq} was changed after it was written (its hash does not match its content)` };
+  }
+  return undefined;
 }
 
 function toFields(e: AuditEvent) {
@@ -112,8 +164,4 @@ function toFields(e: AuditEvent) {
     requestId: e.requestId ?? null,
     details: normalizeDetails(e.details),
   };
-}
-
-function broken(checked: number, firstSeq: string | null, lastSeq: string | null, at: string, reason: string): ChainVerification {
-  return { ok: false, checked, firstSeq, lastSeq, headHash: null, brokenAt: at, reason };
 }

@@ -14,7 +14,11 @@ export class AuditEntry {
   @Field({ description: 'succeeded, failed, denied or allowed.' }) outcome: string;
   @Field(() => String, { nullable: true }) requestId: string | null;
   @Field(() => JSONObjectScalar) details: Record<string, unknown>;
-  @Field({ description: 'sha256 (hex) of the previous entry’s hash and this entry’s canonical form.' }) hash: string;
+  @Field(() => String, {
+    nullable: true,
+    description: 'sha256 (hex) of the previous link’s hash and this entry’s canonical form; null for the moment until it is sealed.',
+  })
+  hash: string | null;
 }
 
 export const AuditEntryConnection = Connection(AuditEntry, 'AuditEntry');
@@ -49,4 +53,6 @@ export class AuditVerification {
   headHash: string | null;
   @Field(() => String, { nullable: true, description: 'The first broken link (seq), when not ok.' }) brokenAt: string | null;
   @Field(() => String, { nullable: true }) reason: string | null;
+  @Field(() => Int, { description: 'Entries appended but not chained yet (still committing); checked by a later verification.' })
+  unsealed: number;
 }
