@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { AccessModule } from './access/access.module';
 import { AccessService } from './access/access.service';
-import { fieldGuard } from './access/field-guard';
+import { guardEntityFields } from './access/field-guard';
 import { AuditModule } from './audit/audit.module';
 import { CatalogModule } from './catalog/catalog.module';
 import { LineageModule } from './lineage/lineage.module';
@@ -66,7 +66,8 @@ export class AppModule implements NestModule {
           useFactory: (metrics: MetricsService, access: AccessService) => ({
             path: '/graphql',
             autoSchemaFile: true,
-            buildSchemaOptions: { fieldMiddleware: [fieldGuard(access)] },
+            // Field-level access on every catalog entity type (data fields, field restrictions, hidden entities).
+            transformSchema: (schema) => guardEntityFields(schema, access),
             sortSchema: true,
             playground: false,
             graphiql: deps.config.graphql.playground,
