@@ -10,21 +10,14 @@
  */
 import { AbilityBuilder, createMongoAbility, ForcedSubject, MongoAbility, MongoQuery, subject } from '@casl/ability';
 import { rulesToQuery } from '@casl/ability/extra';
-import type { AccessRule, AccessScope } from '../platform/auth/access-scope';
+import type { AccessAttributes, AccessRule, AccessScope } from '../platform/auth/access-scope';
 import type { Action, Subject } from '../platform/auth/auth.decorators';
 import { CALLER_TEAMS, PolicyAction, PolicyEffect } from './policy.types';
 import { Role } from './principal.types';
 import type { StoredPolicy } from './policy.repository';
 
 /** The attributes of a catalog entity that policies can test. */
-export interface EntityAttributes {
-  kind: string;
-  urn: string;
-  domain: string | null;
-  ownerTeam: string | null;
-  tags: string[];
-  classifications: string[];
-}
+export type EntityAttributes = AccessAttributes;
 
 type CatalogSubject = EntityAttributes & ForcedSubject<'Catalog'>;
 export type AppAbility = MongoAbility<[Action | 'manage', Subject | 'all' | CatalogSubject]>;

@@ -14,7 +14,8 @@ import {
   ColumnLineageArgs, ColumnLineageGraph, LineageDirection, LineageEdge, LineageGraph, LineageNode, LineagePaths, TruncationReason,
 } from './lineage.types';
 import { ColumnLineageRepository, ColumnLink } from './column-lineage.repository';
-import { AccessAttributes, NodeLabel, SpineRepository, TraversalRepository, WalkDirection, WalkEdge } from './traversal.repository';
+import { NodeLabel, SpineRepository, TraversalRepository, WalkDirection, WalkEdge } from './traversal.repository';
+import type { AccessAttributes } from '../platform/auth/access-scope';
 import { shortestPaths } from './shortest-paths';
 
 /** Whether the caller may read a node (absent: every node is readable, no lookup needed). */

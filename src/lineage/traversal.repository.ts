@@ -6,6 +6,7 @@
  * and filter nodes without a second round trip.
  */
 import { Sql } from '../platform/database/db';
+import { AccessAttributes, accessColumns } from '../platform/auth/access-scope';
 import { edgeValid } from './edge.repository';
 
 export type WalkDirection = 'up' | 'down';
@@ -146,7 +147,7 @@ export class SpineRepository {
   /** What access policies test, for the nodes with these URNs. */
   async accessAttributesByUrn(sql: Sql, urns: string[]): Promise<Map<string, AccessAttributes>> {
     const rows = await sql.query<AccessAttributes>(
-      `SELECT n.kind, n.urn, n.domain, n.owner_team AS "ownerTeam", n.tags, n.classifications FROM node n WHERE n.urn = ANY($1::text[])`,
+      `SELECT ${accessColumns('n')} FROM node n WHERE n.urn = ANY($1::text[])`,
       [urns],
     );
     return new Map(rows.map((r) => [r.urn, r]));
@@ -155,19 +156,10 @@ export class SpineRepository {
   /** What access policies test, for the given nodes. */
   async accessAttributes(sql: Sql, ids: string[]): Promise<Map<string, AccessAttributes>> {
     const rows = await sql.query<AccessAttributes & { id: string }>(
-      `SELECT n.id::text AS "id", n.kind, n.urn, n.domain, n.owner_team AS "ownerTeam", n.tags, n.classifications
-         FROM node n WHERE n.id = ANY($1::bigint[])`,
+      `SELECT n.id::text AS "id", ${accessColumns('n')} FROM node n WHERE n.id = ANY($1::bigint[])`,
       [ids],
     );
     return new Map(rows.map((r) => [r.id, r]));
   }
 }
 
-export interface AccessAttributes {
-  kind: string;
-  urn: string;
-  domain: string | null;
-  ownerTeam: string | null;
-  tags: string[];
-  classifications: string[];
-}

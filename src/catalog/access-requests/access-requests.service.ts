@@ -7,7 +7,7 @@ import { Injectable } from '@nestjs/common';
 import { AccessService, Caller } from '../../access/access.service';
 import { PolicyService } from '../../access/policy.service';
 import { PolicyAction, PolicyEffect } from '../../access/policy.types';
-import { Params, scopeConditions } from '../../platform/auth/access-scope';
+import { AccessAttributes, accessColumns, Params, scopeConditions } from '../../platform/auth/access-scope';
 import { Db, Sql } from '../../platform/database/db';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../../platform/errors/errors';
 import { parseUrn } from '../../platform/graph/urn';
@@ -19,17 +19,9 @@ const COLUMNS = `r.id::text AS "id", n.urn, r.action, r.requester AS "requestedB
   r.created_at AS "createdAt"`;
 const FROM = `access_request r JOIN node n ON n.id = r.node_id LEFT JOIN access_policy p ON p.id = r.policy_id`;
 
-interface Target {
-  id: string;
-  kind: string;
-  urn: string;
-  domain: string | null;
-  ownerTeam: string | null;
-  tags: string[];
-  classifications: string[];
-}
+type Target = AccessAttributes & { id: string };
 
-const TARGET_SQL = `SELECT id::text AS "id", kind, urn, domain, owner_team AS "ownerTeam", tags, classifications FROM node`;
+const TARGET_SQL = `SELECT n.id::text AS "id", ${accessColumns('n')} FROM node n`;
 
 @Injectable()
 export class AccessRequestsService {
@@ -41,7 +33,7 @@ export class AccessRequestsService {
 
   async request(caller: Caller, input: RequestAccessInput): Promise<AccessRequest> {
     parseUrn('urn', input.urn);
-    const [target] = await this.db.query<Target>(`${TARGET_SQL} WHERE urn = $1`, [input.urn]);
+    const [target] = await this.db.query<Target>(`${TARGET_SQL} WHERE n.urn = $1`, [input.urn]);
     if (!target) {
       if (this.access.scope(caller, 'read')) throw this.access.hidden('entity', input.urn);
       throw new NotFoundError(`Nothing in the catalog has URN ${input.urn}.`);
@@ -66,7 +58,7 @@ export class AccessRequestsService {
         [id],
       );
       if (!row) throw new NotFoundError(`No access request ${id}.`);
-      const [target] = await tx.query<Target>(`${TARGET_SQL} WHERE id = $1`, [row.nodeId]);
+      const [target] = await tx.query<Target>(`${TARGET_SQL} WHERE n.id = $1`, [row.nodeId]);
       this.access.require(caller, 'approve', target, 'entity');
       if (row.requester === caller.principal.name) {
         this.access.denied(caller, 'approve', target.urn, { accessRequest: id, reason: 'the requester cannot decide' });

@@ -8,6 +8,7 @@ import { Injectable } from '@nestjs/common';
 import { AccessService, Caller } from '../../access/access.service';
 import { Db, Sql } from '../../platform/database/db';
 import { withoutWriteGuard } from '../../platform/auth/write-guard';
+import { AccessAttributes, accessColumns } from '../../platform/auth/access-scope';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../../platform/errors/errors';
 import { NodeKind } from '../nodes/node.types';
 import { resolveRef } from '../nodes/refs';
@@ -54,8 +55,8 @@ export class StageRequestsService {
         [id],
       );
       if (!row) throw new NotFoundError(`No stage request ${id}.`);
-      const [version] = await tx.query<{ kind: string; urn: string; domain: string | null; ownerTeam: string | null; tags: string[]; classifications: string[] }>(
-        `SELECT kind, urn, domain, owner_team AS "ownerTeam", tags, classifications FROM node WHERE id = $1`,
+      const [version] = await tx.query<AccessAttributes>(
+        `SELECT ${accessColumns('n')} FROM node n WHERE n.id = $1`,
         [row.modelVersionId],
       );
       this.access.require(caller, 'approve', version, 'model version');

@@ -7,8 +7,8 @@ import { ConflictError } from '../../platform/errors/errors';
 import { ENTITY_TABLES, NODE_COLUMNS } from './entity-tables';
 import { NodeKind, NodeRow } from './node.types';
 import { makeUrn } from '../../platform/graph/urn';
-import { AccessScope, Params, scopeConditions } from '../../platform/auth/access-scope';
-import { GuardedAttributes, writeGuardOf } from '../../platform/auth/write-guard';
+import { AccessAttributes, accessColumns, AccessScope, Params, scopeConditions } from '../../platform/auth/access-scope';
+import { writeGuardOf } from '../../platform/auth/write-guard';
 
 /**
  * A run known only by reference is named by its run id; the first observation that gives it a real name
@@ -49,7 +49,7 @@ export interface TypedCondition {
 export type Entity = NodeRow & Record<string, unknown>;
 
 /** A node's id and kind, with the attributes access policies test. */
-export interface NodeRef extends GuardedAttributes {
+export interface NodeRef extends AccessAttributes {
   id: string;
   kind: NodeKind;
 }
@@ -100,8 +100,8 @@ export class NodeRepository {
   private async guardUpsert(sql: Sql, n: NodeUpsert): Promise<void> {
     const guard = writeGuardOf(sql);
     if (!guard) return;
-    const [before] = await sql.query<GuardedAttributes>(
-      `SELECT kind, urn, domain, owner_team AS "ownerTeam", tags, classifications FROM node WHERE urn = $1 FOR UPDATE`,
+    const [before] = await sql.query<AccessAttributes>(
+      `SELECT ${accessColumns('n')} FROM node n WHERE n.urn = $1 FOR UPDATE`,
       [n.urn],
     );
     if (before) guard.requireWrite(before);
@@ -182,7 +182,7 @@ export class NodeRepository {
   async idsByUrns(sql: Sql, urns: readonly string[]): Promise<Map<string, NodeRef>> {
     if (urns.length === 0) return new Map();
     const rows = await sql.query<NodeRef>(
-      `SELECT id::text AS "id", kind, urn, domain, owner_team AS "ownerTeam", tags, classifications FROM node WHERE urn = ANY($1::text[])`,
+      `SELECT n.id::text AS "id", ${accessColumns('n')} FROM node n WHERE n.urn = ANY($1::text[])`,
       [urns],
     );
     return new Map(rows.map((r) => [r.urn, r]));

@@ -7,7 +7,8 @@ import { InvalidInputError, NotFoundError } from '../../platform/errors/errors';
 import { NodeRepository } from './node.repository';
 import { NodeKind } from './node.types';
 import { parseUrn } from '../../platform/graph/urn';
-import { GuardedAttributes, writeGuardOf } from '../../platform/auth/write-guard';
+import { writeGuardOf } from '../../platform/auth/write-guard';
+import type { AccessAttributes } from '../../platform/auth/access-scope';
 
 export interface Ref {
   /** Where the URN came from, e.g. `inputs[2]`. */
@@ -21,7 +22,7 @@ export interface Resolved {
   id: string;
   kind: NodeKind;
   urn: string;
-  attributes: GuardedAttributes;
+  attributes: AccessAttributes;
 }
 
 const nodes = new NodeRepository();

@@ -4,6 +4,20 @@
  * the query DSL for Elasticsearch — never after paging, so pages are full and counts true.
  */
 
+/** What access rules test on a catalog entity: the same fields on every kind. */
+export interface AccessAttributes {
+  kind: string;
+  urn: string;
+  domain: string | null;
+  ownerTeam: string | null;
+  tags: string[];
+  classifications: string[];
+}
+
+/** The access attributes of `node` rows under `alias`, for a SELECT list (columns named as AccessAttributes). */
+export const accessColumns = (alias: string): string =>
+  `${alias}.kind, ${alias}.urn, ${alias}.domain, ${alias}.owner_team AS "ownerTeam", ${alias}.tags, ${alias}.classifications`;
+
 /**
  * Conditions on an entity's kind, URN, domain, owner team, tags and classifications. A rule matches an
  * entity when every field it names matches (a field matches when the entity has any of the listed values);

@@ -7,21 +7,13 @@
  * governed as a whole by `write` on `Ingestion`.
  */
 import type { Sql } from '../database/db';
-
-export interface GuardedAttributes {
-  kind: string;
-  urn: string;
-  domain: string | null;
-  ownerTeam: string | null;
-  tags: string[];
-  classifications: string[];
-}
+import type { AccessAttributes } from './access-scope';
 
 export interface WriteGuard {
   /** Throws FORBIDDEN unless the caller may write this entity (as it is, or as it is about to become). */
-  requireWrite(entity: GuardedAttributes): void;
+  requireWrite(entity: AccessAttributes): void;
   /** Whether the caller may read (and so refer to) this entity. */
-  mayRead(entity: GuardedAttributes): boolean;
+  mayRead(entity: AccessAttributes): boolean;
 }
 
 const guards = new WeakMap<object, WriteGuard>();
