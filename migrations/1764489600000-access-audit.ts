@@ -45,12 +45,12 @@ CREATE TABLE access_request (
   decided_by  text,
   decided_at  timestamptz,
   note        text,
-  policy_id   bigint REFERENCES access_policy(id) ON DELETE SET NULL,
+  policy_name text,
+  granted_until timestamptz,
   created_at  timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX access_request_node ON access_request (node_id, id);
 CREATE INDEX access_request_requester ON access_request (requester, id);
-CREATE INDEX access_request_policy ON access_request (policy_id) WHERE policy_id IS NOT NULL;
 
 CREATE TABLE stage_request (
   id               bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

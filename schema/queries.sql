@@ -1,6 +1,6 @@
 -- Every statement a representative scenario sends (test/sql-snapshot.test.ts), normalized and sorted.
 
-INSERT INTO audit_log (seq, at, principal, action, target, outcome, request_id, details, prev_hash, hash) SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::jsonb[], $9::bytea[], $10::bytea[]);
+INSERT INTO audit_log (principal, action, target, outcome, request_id, details) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[]);
 
 INSERT INTO code_version (id, repository_url, commit_sha, path, branch) SELECT id, repository_url, commit_sha, path, branch FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, repository_url text, commit_sha text, path text, branch text) ON CONFLICT (id) DO NOTHING;
 
@@ -62,8 +62,6 @@ SELECT COALESCE((SELECT sum(c.n) FROM prediction_count c WHERE c.deployment_id =
 
 SELECT DISTINCT ON (n.parent_id) n.parent_id::text AS "parentId", n.id::text AS "id" FROM node n WHERE n.parent_id = ANY($1::bigint[]) ORDER BY n.parent_id, n.id DESC;
 
-SELECT a.seq::text AS "seq", a.hash FROM audit_log a ORDER BY a.seq DESC LIMIT 1;
-
 SELECT context_id::text AS "contextId", node_id::text AS "nodeId" FROM ( SELECT context_id, node_id, row_number() OVER (PARTITION BY context_id ORDER BY added_at, node_id) AS rn FROM context_member WHERE context_id = ANY($1::bigint[])) m WHERE rn <= $2 ORDER BY context_id, rn;
 
 SELECT context_id::text AS "contextId", node_id::text AS "nodeId" FROM context_member WHERE node_id = ANY($1::bigint[]) ORDER BY context_id;
@@ -81,8 +79,6 @@ SELECT feature_view_id::text AS "viewId", name, dtype, description FROM feature 
 SELECT id FROM deployment WHERE id = $1 FOR UPDATE;
 
 SELECT id::text AS "id" FROM dataset_version WHERE dataset_id = $1 ORDER BY version DESC LIMIT 1;
-
-SELECT id::text AS "id", kind, urn, domain, owner_team AS "ownerTeam", tags, classifications FROM node WHERE urn = ANY($1::text[]);
 
 SELECT id::text AS "id", kind, urn, name, parent_id::text AS "parentId" FROM node WHERE urn = $1;
 
@@ -102,11 +98,11 @@ SELECT k.id::text AS "id", k.name, k.prefix, k.created_at AS "createdAt", k.expi
 
 SELECT kind, started_at AS "startedAt", ended_at AS "endedAt" FROM run WHERE id = $1;
 
-SELECT kind, urn, domain, owner_team AS "ownerTeam", tags, classifications FROM node WHERE urn = $1 FOR UPDATE;
-
 SELECT max(GREATEST(valid_from, COALESCE(valid_to, valid_from))) AS "last" FROM deployment_revision WHERE deployment_id = $1;
 
 SELECT model_id::text AS "modelId" FROM model_version WHERE id = $1;
+
+SELECT n.id::text AS "id", n.kind, n.urn, n.domain, n.owner_team AS "ownerTeam", n.tags, n.classifications FROM node n WHERE n.urn = ANY($1::text[]);
 
 SELECT n.id::text AS "id", n.kind, n.urn, n.name, n.parent_id::text AS "parentId" FROM node n WHERE n.id = ANY($1::bigint[]);
 
@@ -123,8 +119,6 @@ SELECT n.id::text AS "id", n.urn, n.name, n.owner_team AS "ownerTeam", n.domain,
 SELECT n.id::text AS "id", n.urn, n.name, n.owner_team AS "ownerTeam", n.domain, n.tags, n.classifications FROM model p JOIN node n ON n.id = p.id WHERE p.id = $1 FOR UPDATE OF p;
 
 SELECT p.id::text AS "id", p.name, p.kind, p.roles, p.teams, p.created_at AS "createdAt" FROM principal p ORDER BY p.name LIMIT 1000;
-
-SELECT pg_advisory_xact_lock($1);
 
 SELECT r.id::text AS "id", r.deployment_id::text AS "deploymentId", r.model_version_id::text AS "modelVersionId", r.traffic_share::float8 AS "trafficShare", r.valid_from AS "validFrom", r.valid_to AS "validTo", r.recorded_at AS "recordedAt" FROM deployment_revision r WHERE r.deployment_id = $1 AND r.valid_to IS NULL;
 

@@ -16,7 +16,8 @@ let app: TestApp;
 const seen = new Set<string>();
 
 before(async () => {
-  app = await startTestApp({ PEDIGREE_AUTH_CACHE_SECONDS: '0', PEDIGREE_SEARCH_INDEXER: 'false' });
+  // No background work: the audit sealer and the search indexer would add statements depending on timing.
+  app = await startTestApp({ PEDIGREE_AUTH_CACHE_SECONDS: '0', PEDIGREE_SEARCH_INDEXER: 'false', PEDIGREE_AUDIT_SEAL_INTERVAL_MS: '0' });
   app.db.onStatement = (text) => seen.add(text.replace(/\s+/g, ' ').trim());
 });
 after(async () => app?.close());

@@ -118,6 +118,16 @@ function toRule(conditions: MongoQuery | undefined): AccessRule {
  * every entity; `{ allow: [] }` = none.
  */
 export function scopeOf(ability: AppAbility, action: Action = 'read'): AccessScope | undefined {
+  let byAction = scopes.get(ability);
+  if (!byAction) scopes.set(ability, (byAction = new Map()));
+  if (!byAction.has(action)) byAction.set(action, computeScope(ability, action));
+  return byAction.get(action);
+}
+
+/** Scopes computed per ability (abilities are cached per principal, so this is per principal and policy set). */
+const scopes = new WeakMap<AppAbility, Map<Action, AccessScope | undefined>>();
+
+function computeScope(ability: AppAbility, action: Action): AccessScope | undefined {
   const q = rulesToQuery(ability, action, 'Catalog', (rule) => ({ inverted: rule.inverted, rule: toRule(rule.conditions as MongoQuery) }));
   if (q === null) return { allow: [], deny: [] };
   const deny = (q.$and ?? []).map((x) => x.rule);

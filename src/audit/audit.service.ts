@@ -1,13 +1,14 @@
 /**
  * The audit log: appends (inside the caller's transaction when there is one, so a mutation and its entry
  * commit together; no lock, so writers never queue behind each other), detached appends for denials, a
- * sealer chaining committed entries every SEAL_EVERY_MS, auditor queries and chain verification. Owns
+ * sealer chaining committed entries (every PEDIGREE_AUDIT_SEAL_INTERVAL_MS), auditor queries and chain verification. Owns
  * `audit_log` and `audit_chain`.
  */
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { Db } from '../platform/database/db';
 import { ROOT_LOGGER } from '../platform/logging/logger';
+import { CONFIG, PedigreeConfig } from '../platform/config/config';
 import { entryHash, GENESIS, missingHash, normalizeDetails } from './audit-chain';
 import { AuditFilter, AuditRepository, ChainLink, StoredEntry } from './audit.repository';
 
@@ -36,7 +37,6 @@ export interface ChainVerification {
 
 const VERIFY_PAGE = 5000;
 const SEAL_BATCH = 5000;
-const SEAL_EVERY_MS = 250;
 /** A gap in the numbering older than this is a rolled-back append, sealed as missing. */
 const SEAL_HORIZON_MS = 60_000;
 
@@ -49,12 +49,14 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
   constructor(
     private readonly db: Db,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
+    @Inject(CONFIG) private readonly config: Pick<PedigreeConfig, 'auditSealIntervalMs'>,
   ) {}
 
   onApplicationBootstrap(): void {
+    if (!this.config.auditSealIntervalMs) return;
     this.timer = setInterval(() => {
       this.seal().catch((err: unknown) => this.logger.warn({ err }, 'could not seal audit entries; will retry'));
-    }, SEAL_EVERY_MS);
+    }, this.config.auditSealIntervalMs);
     this.timer.unref();
   }
 

@@ -15,9 +15,9 @@ import { RequestStatus } from '../models/stage-request.types';
 import { AccessRequest, RequestAccessInput } from './access-request.types';
 
 const COLUMNS = `r.id::text AS "id", n.urn, r.action, r.requester AS "requestedBy", r.reason, r.duration_s / 3600 AS "durationHours",
-  r.status, r.decided_by AS "decidedBy", r.decided_at AS "decidedAt", r.note, p.name AS "policyName", p.expires_at AS "expiresAt",
-  r.created_at AS "createdAt"`;
-const FROM = `access_request r JOIN node n ON n.id = r.node_id LEFT JOIN access_policy p ON p.id = r.policy_id`;
+  r.status, r.decided_by AS "decidedBy", r.decided_at AS "decidedAt", r.note, r.policy_name AS "policyName",
+  r.granted_until AS "expiresAt", r.created_at AS "createdAt"`;
+const FROM = `access_request r JOIN node n ON n.id = r.node_id`;
 
 type Target = AccessAttributes & { id: string };
 
@@ -65,13 +65,14 @@ export class AccessRequestsService {
         throw new ForbiddenError(`Access request ${id} is yours; an owner of ${target.urn} (approve on it) must decide it.`);
       }
       if (row.status !== RequestStatus.PENDING) throw new ConflictError(`Access request ${id} was already ${row.status}.`);
-      let policyId: string | null = null;
+      let grant: { name: string; until: Date } | null = null;
       if (approve) {
         // A dataset or model carries its versions with it.
         const versions = await tx.query<{ urn: string }>(`SELECT urn FROM node WHERE parent_id = $1 ORDER BY id LIMIT 999`, [target.id]);
-        const policy = await this.policies.put(
+        grant = { name: `access-request-${id}`, until: new Date(Date.now() + row.durationS * 1000) };
+        await this.policies.put(
           {
-            name: `access-request-${id}`,
+            name: grant.name,
             description: `Granted by ${caller.principal.name} on access request ${id}${note ? `: ${note}` : ''}`.slice(0, 2000),
             effect: PolicyEffect.ALLOW,
             actions: [row.action],
@@ -85,16 +86,16 @@ export class AccessRequestsService {
             classifications: [],
             urns: [target.urn, ...versions.map((v) => v.urn)],
             fields: [],
-            expiresAt: new Date(Date.now() + row.durationS * 1000),
+            expiresAt: grant.until,
           },
           caller.principal.name,
           tx,
         );
-        policyId = policy.id;
       }
       await tx.query(
-        `UPDATE access_request SET status = $2, decided_by = $3, decided_at = now(), note = $4, policy_id = $5 WHERE id = $1`,
-        [id, approve ? RequestStatus.APPROVED : RequestStatus.DENIED, caller.principal.name, note ?? null, policyId],
+        `UPDATE access_request SET status = $2, decided_by = $3, decided_at = now(), note = $4, policy_name = $5, granted_until = $6
+          WHERE id = $1`,
+        [id, approve ? RequestStatus.APPROVED : RequestStatus.DENIED, caller.principal.name, note ?? null, grant?.name ?? null, grant?.until ?? null],
       );
       return this.byId(tx, id);
     });

@@ -36,6 +36,7 @@ const schema = z.object({
   PEDIGREE_RUN_MIGRATIONS: boolish.default('true'),
   PEDIGREE_AUTH_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(10),
   PEDIGREE_AUTH_MAX_FAILURES: z.coerce.number().int().min(1).max(100_000).default(30),
+  PEDIGREE_AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(250),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters (HS256 shared secret)').max(1024).optional(),
   JWT_JWKS_URI: z.string().regex(/^https?:\/\/\S+$/, 'must be an http:// or https:// URL').optional(),
   JWT_ISSUER: z.string().min(1).max(1000).optional(),
@@ -92,6 +93,8 @@ export interface PedigreeConfig {
   authCacheSeconds: number;
   /** Failed authentications a source (IP address) may make per minute before it is refused for the rest of it. */
   authMaxFailuresPerMinute: number;
+  /** How often committed audit entries are chained (0: only when the chain is verified). */
+  auditSealIntervalMs: number;
   /** Present when JWT_SECRET or JWT_JWKS_URI is set: bearer JWTs are accepted besides API keys. */
   jwt?: {
     secret?: string;
@@ -174,6 +177,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     runMigrations: c.PEDIGREE_RUN_MIGRATIONS,
     authCacheSeconds: c.PEDIGREE_AUTH_CACHE_SECONDS,
     authMaxFailuresPerMinute: c.PEDIGREE_AUTH_MAX_FAILURES,
+    auditSealIntervalMs: c.PEDIGREE_AUDIT_SEAL_INTERVAL_MS,
     jwt:
       c.JWT_SECRET || c.JWT_JWKS_URI
         ? {
