@@ -48,6 +48,7 @@ export class PredictionsResolver {
       this.access.denied(caller, action, `prediction:${id.slice(0, 200)}`, { exists: false });
       throw this.access.hidden('prediction', id, action);
     }
+    if (everything) return record; // nothing to check: no need to load the deployment
     const deployment = await this.reader.loaders(ctx).entity.load(record.deploymentId);
     if (!deployment || !this.access.can(caller, action, deployment)) {
       this.access.denied(caller, action, `prediction:${id}`, { exists: true });
@@ -59,8 +60,9 @@ export class PredictionsResolver {
   /** Payloads are data, not metadata: reading them needs `readData` on the deployment, and is audited. */
   private async payload(ctx: RequestContext, p: PredictionRecord, text: string | null): Promise<unknown> {
     const caller = this.reader.caller(ctx);
-    const deployment = await this.reader.loaders(ctx).entity.load(p.deploymentId);
-    if (!deployment || !this.access.can(caller, 'readData', deployment)) {
+    const restricted = this.access.scope(caller, 'readData') !== undefined;
+    const deployment = restricted ? await this.reader.loaders(ctx).entity.load(p.deploymentId) : null;
+    if (restricted && (!deployment || !this.access.can(caller, 'readData', deployment))) {
       this.access.denied(caller, 'readData', `prediction:${p.id}`);
       throw new ForbiddenError(`Reading the payloads of prediction ${p.id} needs readData on its deployment.`);
     }
