@@ -18,6 +18,7 @@ import { LineageModule } from './lineage/lineage.module';
 import { IngestionModule } from './ingestion/ingestion.module';
 import { PredictionsModule } from './predictions/predictions.module';
 import { SearchModule } from './search/search.module';
+import { ReportsModule } from './reports/reports.module';
 import { CONFIG, PedigreeConfig } from './platform/config/config';
 import { Db } from './platform/database/db';
 import { formatGraphQLError } from './platform/graphql/format-error';
@@ -91,6 +92,7 @@ export class AppModule implements NestModule {
         IngestionModule,
         PredictionsModule,
         SearchModule,
+        ReportsModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -62,13 +62,29 @@ export function policyConditions(p: StoredPolicy, owner: AbilityOwner): MongoQue
   return Object.keys(q).length ? (q as MongoQuery) : undefined;
 }
 
+/**
+ * Whether a policy's conditions cover an entity, whoever it applies to (`$callerTeams` covers any owner
+ * team: the policy speaks for that team's members). For reports: "which policies govern this?".
+ */
+export function policyCovers(p: StoredPolicy, e: EntityAttributes): boolean {
+  const any = (values: readonly string[], have: readonly (string | null)[]) => values.length === 0 || have.some((h) => h !== null && values.includes(h));
+  return (
+    any(p.kinds, [e.kind]) &&
+    any(p.urns, [e.urn]) &&
+    any(p.domains, [e.domain]) &&
+    (p.ownerTeams.includes(CALLER_TEAMS) ? e.ownerTeam !== null : any(p.ownerTeams, [e.ownerTeam])) &&
+    any(p.tags, e.tags) &&
+    any(p.classifications, e.classifications)
+  );
+}
+
 function roleRules(roles: readonly string[], can: AbilityBuilder<AppAbility>['can']): void {
   can('read', 'Self'); // every authenticated principal may see who it is
   if (roles.includes(Role.ADMIN)) can('manage', 'all');
   if (roles.includes(Role.READER) || roles.includes(Role.WRITER) || roles.includes(Role.AUDITOR)) can('read', ['Catalog', 'System']);
   if (roles.includes(Role.WRITER)) can('write', ['Catalog', 'Ingestion']);
   if (roles.includes(Role.INGESTER)) can('write', 'Ingestion');
-  if (roles.includes(Role.AUDITOR)) can('audit', 'AuditLog');
+  if (roles.includes(Role.AUDITOR)) can('audit', ['AuditLog', 'Catalog']);
 }
 
 export function compileAbility(owner: AbilityOwner, policies: readonly StoredPolicy[], now = Date.now()): AppAbility {
@@ -83,7 +99,8 @@ export function compileAbility(owner: AbilityOwner, policies: readonly StoredPol
       const fields = p.fields.length ? p.fields : undefined;
       for (const action of p.actions) {
         if (action === PolicyAction.ADMIN) rule('manage', 'all');
-        else if (action === PolicyAction.AUDIT) rule('audit', 'AuditLog');
+        // `audit` covers the audit log only unconditionally; with conditions, reports on the entities it names.
+        else if (action === PolicyAction.AUDIT) rule('audit', conditions || fields ? ['Catalog'] : ['AuditLog', 'Catalog'], fields, conditions);
         else rule(action, 'Catalog', fields, conditions);
       }
     }

@@ -19,11 +19,11 @@ export function validatePolicy(p: NewPolicy): void {
     throw new InvalidInputError(`Policy "${p.name}" applies to no one: name at least one principal, team or role.`);
   }
   if (!p.actions.length) throw new InvalidInputError(`Policy "${p.name}" names no action.`);
-  const global = p.actions.filter((a) => a === PolicyAction.ADMIN || a === PolicyAction.AUDIT);
+  const global = p.actions.filter((a) => a === PolicyAction.ADMIN);
   const conditioned = CONDITIONS.filter((c) => p[c].length);
   if (global.length && conditioned.length) {
     throw new InvalidInputError(
-      `Policy "${p.name}": ${global.join(' and ')} cannot be limited by ${conditioned.join(', ')} (they are not about catalog entities); ` +
+      `Policy "${p.name}": ${global.join(' and ')} cannot be limited by ${conditioned.join(', ')} (it is not about catalog entities); ` +
         'put them in a policy of their own.',
     );
   }

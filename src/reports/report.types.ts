@@ -1,0 +1,138 @@
+/** GraphQL shapes of compliance reports. Every report is also a plain JSON document (same field names). */
+import { ArgsType, Field, Float, Int, ObjectType } from '@nestjs/graphql';
+import { IsOptional, MaxLength, MinLength } from 'class-validator';
+import { NodeKind } from '../platform/graph/node-kind';
+import { JSONObjectScalar, JSONScalar } from '../platform/graphql/json.scalar';
+
+@ObjectType({ description: 'When and from what a report was made, and the digest that identifies its content.' })
+export class ReportHeader {
+  @Field({ description: 'What the report is about: model_version, prediction or dataset_usage.' }) kind: string;
+  @Field({ description: 'URN (or id) of its subject.' }) subject: string;
+  @Field({ description: 'The moment the report describes.' }) asOf: Date;
+  @Field({ description: 'When it was generated (not part of the digest).' }) generatedAt: Date;
+  @Field() pedigreeVersion: string;
+  @Field({ description: 'sha256 (hex) of the canonical JSON of everything but generatedAt and the digest: the same asOf gives the same digest.' })
+  digest: string;
+}
+
+@ObjectType({ description: 'A catalog node in a report: withheld (kind only) when the reader may not read it.' })
+export class ReportNode {
+  @Field(() => NodeKind) kind: NodeKind;
+  @Field(() => String, { nullable: true }) urn: string | null;
+  @Field(() => String, { nullable: true }) name: string | null;
+  @Field() withheld: boolean;
+}
+
+@ObjectType()
+export class ReportCodeVersion {
+  @Field() urn: string;
+  @Field(() => String, { nullable: true }) repositoryUrl: string | null;
+  @Field(() => String, { nullable: true }) commitSha: string | null;
+  @Field(() => String, { nullable: true }) path: string | null;
+}
+
+@ObjectType()
+export class ReportTrainingRun {
+  @Field() urn: string;
+  @Field() runId: string;
+  @Field() status: string;
+  @Field(() => Date, { nullable: true }) startedAt: Date | null;
+  @Field(() => Date, { nullable: true }) endedAt: Date | null;
+  @Field(() => JSONObjectScalar) params: Record<string, unknown>;
+  @Field(() => JSONObjectScalar) metrics: Record<string, unknown>;
+  @Field(() => ReportCodeVersion, { nullable: true }) codeVersion: ReportCodeVersion | null;
+  @Field(() => String, { nullable: true }) gpuType: string | null;
+  @Field(() => Int, { nullable: true }) gpuCount: number | null;
+  @Field(() => Float, { nullable: true }) gpuHours: number | null;
+  @Field(() => Float, { nullable: true }) energyKwh: number | null;
+  @Field(() => Int, { description: 'Hops from the model version (1: the run that trained it; more: pretraining).' }) depth: number;
+}
+
+@ObjectType()
+export class ReportCompute {
+  @Field(() => Int) trainingRuns: number;
+  @Field(() => Float) gpuHours: number;
+  @Field(() => Float) energyKwh: number;
+  @Field(() => [String], { description: 'GPU type × count of each run that names them.' }) gpus: string[];
+}
+
+@ObjectType()
+export class ReportDataItem {
+  @Field(() => NodeKind) kind: NodeKind;
+  @Field() urn: string;
+  @Field() name: string;
+  @Field(() => String, { nullable: true }) ownerTeam: string | null;
+  @Field(() => String, { nullable: true }) domain: string | null;
+  @Field(() => [String]) classifications: string[];
+  @Field(() => [ReportNode], { description: 'The lineage path from this item to the model version, upstream first.' }) path: ReportNode[];
+}
+
+@ObjectType()
+export class ReportStageRequest {
+  @Field() stage: string;
+  @Field() requestedBy: string;
+  @Field() reason: string;
+  @Field() status: string;
+  @Field(() => String, { nullable: true }) decidedBy: string | null;
+  @Field(() => Date, { nullable: true }) decidedAt: Date | null;
+  @Field() createdAt: Date;
+}
+
+@ObjectType()
+export class ReportServingWindow {
+  @Field() from: Date;
+  @Field(() => Date, { nullable: true, description: 'Null while still serving at asOf.' }) to: Date | null;
+  @Field(() => Float) trafficShare: number;
+  @Field(() => Int, { nullable: true, description: 'Predictions logged in the window (up to asOf); null when unknown.' }) predictionCount: number | null;
+}
+
+@ObjectType()
+export class ReportDeployment {
+  @Field() urn: string;
+  @Field() name: string;
+  @Field(() => String, { nullable: true }) environment: string | null;
+  @Field(() => [ReportServingWindow]) windows: ReportServingWindow[];
+}
+
+@ObjectType()
+export class ReportFinding {
+  @Field({ description: 'warning or info.' }) severity: string;
+  @Field() message: string;
+}
+
+@ObjectType({ description: 'Whether the audit log is intact over the period the report covers.' })
+export class ReportAuditCheck {
+  @Field() ok: boolean;
+  @Field(() => Int) checked: number;
+  @Field(() => String, { nullable: true }) brokenAt: string | null;
+  @Field(() => String, { nullable: true }) reason: string | null;
+}
+
+@ObjectType({ description: 'Everything an auditor asks about one model version, as of one moment.' })
+export class ModelVersionReport {
+  @Field(() => ReportHeader) header: ReportHeader;
+  @Field() modelUrn: string;
+  @Field() modelVersionUrn: string;
+  @Field(() => Int) version: number;
+  @Field(() => String, { nullable: true }) artifactUri: string | null;
+  @Field(() => String, { nullable: true }) artifactSha256: string | null;
+  @Field(() => String, { nullable: true }) framework: string | null;
+  @Field(() => JSONScalar, { nullable: true }) signature: unknown;
+  @Field({ description: 'The stage at asOf.' }) stage: string;
+  @Field(() => [ReportTrainingRun]) trainingRuns: ReportTrainingRun[];
+  @Field(() => ReportCompute) compute: ReportCompute;
+  @Field(() => [ReportDataItem], { description: 'Every upstream dataset version and feature view.' }) data: ReportDataItem[];
+  @Field(() => [ReportStageRequest]) stageHistory: ReportStageRequest[];
+  @Field(() => [String], { description: 'Names of the access policies whose conditions cover this model version.' }) policies: string[];
+  @Field(() => [ReportDeployment]) serving: ReportDeployment[];
+  @Field(() => Int, { description: 'Dead-lettered events that mention it.' }) deadLetters: number;
+  @Field(() => Int, { description: 'Upstream nodes the reader may not read (shown as withheld).' }) withheld: number;
+  @Field(() => [ReportFinding]) findings: ReportFinding[];
+  @Field(() => ReportAuditCheck) auditLog: ReportAuditCheck;
+}
+
+@ArgsType()
+export class ModelVersionReportArgs {
+  @Field() @MinLength(1) @MaxLength(1024) urn: string;
+  @Field(() => Date, { nullable: true, description: 'The moment to describe (default: now).' }) @IsOptional() asOf?: Date;
+}

@@ -1,0 +1,19 @@
+import { Args, Query, Resolver } from '@nestjs/graphql';
+import { Caller } from '../access/access.service';
+import { CurrentCaller } from '../access/current-caller.decorator';
+import { Authorize } from '../platform/auth/auth.decorators';
+import { ModelVersionReportService } from './model-version-report.service';
+import { ModelVersionReport, ModelVersionReportArgs } from './report.types';
+
+@Resolver(() => ModelVersionReport)
+export class ReportsResolver {
+  constructor(private readonly modelVersions: ModelVersionReportService) {}
+
+  @Query(() => ModelVersionReport, {
+    description: 'The compliance report of a model version as of `asOf` (default now). Needs `audit` on it; reading it is audited.',
+  })
+  @Authorize('audit', 'Catalog')
+  modelVersionReport(@Args() args: ModelVersionReportArgs, @CurrentCaller() caller: Caller): Promise<ModelVersionReport> {
+    return this.modelVersions.build(caller, args.urn, args.asOf);
+  }
+}
