@@ -21,6 +21,6 @@ export const PREDICTION_RESOLVERS = [PredictionsResolver, PredictionStatsRowReso
   imports: [AccessModule, CatalogModule, LineageModule, MetricsModule],
   providers: [PredictionIngestService, PredictionQueryService, ReplayService, ...PREDICTION_RESOLVERS],
   controllers: [PredictionsController],
-  exports: [PredictionIngestService],
+  exports: [PredictionIngestService, PredictionQueryService, ReplayService],
 })
 export class PredictionsModule {}

@@ -69,9 +69,7 @@ export class ModelVersionReportService {
     const ctx: RequestContext = { req: { caller } as unknown as RequestContext['req'], loaders: new Map() };
     const mv = await this.reader.get(ctx, NodeKind.MODEL_VERSION, urn);
     this.access.require(caller, 'audit', mv, 'model version');
-    const visible = await this.lineageAccess.visibility(caller, { urn, field: 'urn' });
-    const graph = await this.lineage.lineage({ urn, direction: LineageDirection.UPSTREAM, depth: MAX_DEPTH, limit: 10_000, asOf, visible });
-    const entities = new Map((await this.reader.entities(ctx, graph.nodes.filter((n) => !n.redacted).map((n) => n.id))).map((e) => [e.id, e]));
+    const { graph, entities } = await this.upstream(caller, ctx, urn, asOf);
     const model = await this.reader.visible(ctx, mv.parentId as string);
     const trainingRuns = this.trainingRuns(graph, entities);
     const data = this.data(graph, entities);
@@ -120,6 +118,14 @@ export class ModelVersionReportService {
     return report;
   }
 
+  /** Everything upstream of a model version as of `asOf` (what the reader may not read, redacted), with entities. */
+  async upstream(caller: Caller, ctx: RequestContext, urn: string, asOf: Date): Promise<{ graph: LineageGraph; entities: Map<string, Entity> }> {
+    const visible = await this.lineageAccess.visibility(caller, { urn, field: 'urn' });
+    const graph = await this.lineage.lineage({ urn, direction: LineageDirection.UPSTREAM, depth: MAX_DEPTH, limit: 10_000, asOf, visible });
+    const entities = new Map((await this.reader.entities(ctx, graph.nodes.filter((n) => !n.redacted).map((n) => n.id))).map((e) => [e.id, e]));
+    return { graph, entities };
+  }
+
   private trainingRuns(graph: LineageGraph, entities: Map<string, Entity>): ReportTrainingRun[] {
     const codeOf = new Map<string, string>();
     for (const e of graph.edges) if (e.kind === EdgeKind.CODE) codeOf.set(e.toId, e.fromId);
@@ -142,7 +148,8 @@ export class ModelVersionReportService {
       });
   }
 
-  private data(graph: LineageGraph, entities: Map<string, Entity>): ReportDataItem[] {
+  /** The data section: every upstream dataset version and feature view, with the path that connects it. */
+  data(graph: LineageGraph, entities: Map<string, Entity>): ReportDataItem[] {
     const paths = pathsToRoot(graph);
     const byId = new Map(graph.nodes.map((n) => [n.id, n]));
     const node = (id: string): ReportNode => {

@@ -2,7 +2,7 @@
  * Reports for people: Markdown and HTML (headings, tables, the lineage paths drawn as an SVG diagram — no raw
  * JSON). JSON is the report object itself.
  */
-import { ModelVersionReport, ReportDataItem, ReportNode } from './report.types';
+import { ModelVersionReport, PredictionReport, ReportDataItem, ReportHeader, ReportNode } from './report.types';
 
 type Table = { head: string[]; rows: (string | number | null)[][] };
 
@@ -15,9 +15,48 @@ interface Section {
   title: string;
   lines?: string[];
   table?: Table;
+  /** Draw these lineage paths (as an SVG in HTML). */
+  paths?: ReportNode[][];
 }
 
-function sections(r: ModelVersionReport): Section[] {
+/** A report as a person reads it: a title, its header, sections. */
+export interface ReportDocument {
+  title: string;
+  header: ReportHeader;
+  sections: Section[];
+}
+
+const dataTable = (data: ReportDataItem[]): Table => ({
+  head: ['kind', 'entity', 'owner team', 'domain', 'classifications', 'path to the model version'],
+  rows: data.map((d) => [d.kind.toLowerCase(), d.urn, d.ownerTeam, d.domain, d.classifications.join(', ') || null, d.path.map(label).join(' → ')]),
+});
+
+const auditLine = (a: { ok: boolean; checked: number; brokenAt: string | null; reason: string | null }) =>
+  a.ok ? `Audit log intact over the period (${a.checked} entries checked).` : `AUDIT LOG BROKEN at entry ${a.brokenAt}: ${a.reason}`;
+
+export function modelVersionDocument(r: ModelVersionReport): ReportDocument {
+  return { title: `Model version report: ${r.modelVersionUrn}`, header: r.header, sections: modelVersionSections(r) };
+}
+
+export function predictionDocument(r: PredictionReport): ReportDocument {
+  const sections: Section[] = [
+    { title: 'Prediction', table: { head: ['field', 'value'], rows: [
+      ['prediction', r.predictionId], ['time', text(r.timestamp)], ['deployment', r.deploymentUrn], ['model version', r.modelVersionUrn],
+      ['latency ms', r.latencyMs], ['input sha256', r.inputSha256], ['output sha256', r.outputSha256],
+      ['input', r.input === null ? null : JSON.stringify(r.input)], ['output', r.output === null ? null : JSON.stringify(r.output)],
+    ] } },
+    { title: 'Replay', lines: [r.replay
+      ? `${r.replay.reproducible ? 'Reproducible' : 'NOT reproducible'}: max absolute difference ${r.replay.maxAbsDifference} (tolerance ${r.replay.tolerance}), artifact sha256 ${r.replay.artifactSha256}.`
+      : 'Not replayed (see findings).'] },
+    { title: 'Attributions', table: { head: ['feature', 'value', 'attribution'], rows: (r.explanation?.attributions ?? []).map((a) => [a.feature, a.value, a.attribution]) },
+      lines: r.explanation ? [`Method: ${r.explanation.method}. Prediction ${r.explanation.predictedValue}, baseline ${r.explanation.baselineValue} (${r.explanation.baselineSource}).`, `Limits: ${r.explanation.limits}`] : [] },
+    { title: 'Data the model learned from', table: dataTable(r.data), paths: r.data.map((d) => d.path) },
+    { title: 'Findings', lines: [...r.findings.map((f) => `${f.severity.toUpperCase()}: ${f.message}`), `Withheld from this reader: ${r.withheld}.`, auditLine(r.auditLog)] },
+  ];
+  return { title: `Prediction report: ${r.predictionId}`, header: r.header, sections };
+}
+
+function modelVersionSections(r: ModelVersionReport): Section[] {
   return [
     { title: 'Identity', table: { head: ['field', 'value'], rows: [
       ['model', r.modelUrn], ['model version', r.modelVersionUrn], ['version', r.version], ['stage at asOf', r.stage],
@@ -28,8 +67,7 @@ function sections(r: ModelVersionReport): Section[] {
         t.codeVersion ? `${t.codeVersion.repositoryUrl ?? ''}@${t.codeVersion.commitSha ?? ''}${t.codeVersion.path ? `:${t.codeVersion.path}` : ''}` : null,
         t.gpuType ? `${t.gpuType} × ${t.gpuCount ?? 1}` : null, t.gpuHours, t.energyKwh, kv(t.params), kv(t.metrics)]) },
       lines: [`Compute over ${r.compute.trainingRuns} training run(s): ${r.compute.gpuHours} GPU-hours, ${r.compute.energyKwh} kWh.`] },
-    { title: 'Data', table: { head: ['kind', 'entity', 'owner team', 'domain', 'classifications', 'path to the model version'],
-      rows: r.data.map((d: ReportDataItem) => [d.kind.toLowerCase(), d.urn, d.ownerTeam, d.domain, d.classifications.join(', ') || null, d.path.map(label).join(' → ')]) } },
+    { title: 'Data', table: dataTable(r.data), paths: r.data.map((d) => d.path) },
     { title: 'Governance', table: { head: ['stage', 'requested by', 'reason', 'requested', 'status', 'decided by', 'decided'],
       rows: r.stageHistory.map((s) => [s.stage, s.requestedBy, s.reason, text(s.createdAt), s.status, s.decidedBy, text(s.decidedAt)]) },
       lines: [`Access policies covering it: ${r.policies.join(', ') || 'none'}.`] },
@@ -38,22 +76,21 @@ function sections(r: ModelVersionReport): Section[] {
     { title: 'Findings', lines: [
       ...r.findings.map((f) => `${f.severity.toUpperCase()}: ${f.message}`),
       `Dead-lettered events mentioning it: ${r.deadLetters}. Withheld from this reader: ${r.withheld}.`,
-      r.auditLog.ok ? `Audit log intact over the period (${r.auditLog.checked} entries checked).`
-        : `AUDIT LOG BROKEN at entry ${r.auditLog.brokenAt}: ${r.auditLog.reason}`,
+      auditLine(r.auditLog),
     ] },
   ];
 }
 
-const headerLines = (r: ModelVersionReport): string[] => [
-  `As of ${r.header.asOf.toISOString()} · generated ${r.header.generatedAt.toISOString()} · Pedigree ${r.header.pedigreeVersion}`,
-  `Digest (sha256 of the canonical content): ${r.header.digest}`,
+export const headerLines = (h: ReportHeader): string[] => [
+  `As of ${h.asOf.toISOString()} · generated ${h.generatedAt.toISOString()} · Pedigree ${h.pedigreeVersion}`,
+  `Digest (sha256 of the canonical content): ${h.digest}`,
 ];
 
 const mdCell = (v: unknown) => text(v).replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-export function toMarkdown(r: ModelVersionReport): string {
-  const out = [`# Model version report: ${r.modelVersionUrn}`, '', ...headerLines(r).map((l) => `${l}  `), ''];
-  for (const s of sections(r)) {
+export function toMarkdown(doc: ReportDocument): string {
+  const out = [`# ${doc.title}`, '', ...headerLines(doc.header).map((l) => `${l}  `), ''];
+  for (const s of doc.sections) {
     out.push(`## ${s.title}`, '');
     if (s.table) {
       out.push(`| ${s.table.head.join(' | ')} |`, `| ${s.table.head.map(() => '---').join(' | ')} |`);
@@ -69,9 +106,8 @@ export function toMarkdown(r: ModelVersionReport): string {
 
 const esc = (v: unknown) => text(v).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** The data's lineage paths as boxes and arrows: one row per path, upstream on the left. */
-export function pathsSvg(r: ModelVersionReport): string {
-  const paths = r.data.map((d) => d.path);
+/** Lineage paths as boxes and arrows: one row per path, upstream on the left. */
+export function pathsSvg(paths: ReportNode[][]): string {
   const width = 180;
   const gap = 40;
   const height = 36;
@@ -91,9 +127,9 @@ export function pathsSvg(r: ModelVersionReport): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" role="img" aria-label="lineage paths"><defs><marker id="arrow" markerWidth="8" markerHeight="8" refX="7" refY="4" orient="auto"><path d="M0,0 L8,4 L0,8 z" fill="#456"/></marker></defs>${parts.join('')}</svg>`;
 }
 
-export function toHtml(r: ModelVersionReport): string {
-  const body: string[] = [`<h1>Model version report: ${esc(r.modelVersionUrn)}</h1>`, ...headerLines(r).map((l) => `<p class="meta">${esc(l)}</p>`)];
-  for (const s of sections(r)) {
+export function toHtml(doc: ReportDocument): string {
+  const body: string[] = [`<h1>${esc(doc.title)}</h1>`, ...headerLines(doc.header).map((l) => `<p class="meta">${esc(l)}</p>`)];
+  for (const s of doc.sections) {
     body.push(`<h2>${esc(s.title)}</h2>`);
     if (s.table) {
       body.push(`<table><thead><tr>${s.table.head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>`);
@@ -101,9 +137,9 @@ export function toHtml(r: ModelVersionReport): string {
       if (!s.table.rows.length) body.push(`<tr><td colspan="${s.table.head.length}">none</td></tr>`);
       body.push('</tbody></table>');
     }
-    if (s.title === 'Data' && r.data.length) body.push(`<figure>${pathsSvg(r)}<figcaption>Lineage paths from each input to the model version</figcaption></figure>`);
+    if (s.paths?.length) body.push(`<figure>${pathsSvg(s.paths)}<figcaption>Lineage paths from each input to the model version</figcaption></figure>`);
     for (const l of s.lines ?? []) body.push(`<p>${esc(l)}</p>`);
   }
   const style = 'body{font-family:sans-serif;margin:2em;color:#123}table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccd;padding:4px 8px;font-size:13px;text-align:left}th{background:#f3f5f9}.meta{color:#567;font-size:13px}';
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(r.modelVersionUrn)}</title><style>${style}</style></head><body>${body.join('\n')}</body></html>\n`;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(doc.title)}</title><style>${style}</style></head><body>${body.join('\n')}</body></html>\n`;
 }

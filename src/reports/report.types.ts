@@ -108,6 +108,32 @@ export class ReportAuditCheck {
   @Field(() => String, { nullable: true }) reason: string | null;
 }
 
+@ObjectType({ description: 'The logged prediction run again through the exact artifact.' })
+export class ReportReplay {
+  @Field() reproducible: boolean;
+  @Field(() => Float) maxAbsDifference: number;
+  @Field(() => Float) tolerance: number;
+  @Field() artifactSha256: string;
+  @Field(() => [String]) notes: string[];
+}
+
+@ObjectType()
+export class ReportAttribution {
+  @Field() feature: string;
+  @Field(() => Float, { description: 'The input value.' }) value: number;
+  @Field(() => Float, { description: 'Its contribution to (prediction − baseline prediction).' }) attribution: number;
+}
+
+@ObjectType({ description: 'Per-feature attributions of the prediction, with the method and its limits.' })
+export class ReportExplanation {
+  @Field() method: string;
+  @Field() limits: string;
+  @Field() baselineSource: string;
+  @Field(() => Float) predictedValue: number;
+  @Field(() => Float) baselineValue: number;
+  @Field(() => [ReportAttribution]) attributions: ReportAttribution[];
+}
+
 @ObjectType({ description: 'Everything an auditor asks about one model version, as of one moment.' })
 export class ModelVersionReport {
   @Field(() => ReportHeader) header: ReportHeader;
@@ -134,5 +160,31 @@ export class ModelVersionReport {
 @ArgsType()
 export class ModelVersionReportArgs {
   @Field() @MinLength(1) @MaxLength(1024) urn: string;
+  @Field(() => Date, { nullable: true, description: 'The moment to describe (default: now).' }) @IsOptional() asOf?: Date;
+}
+
+@ObjectType({ description: 'The "why was this decided" document: one prediction, what served it, can it be reproduced, what drove it, what the model learned from.' })
+export class PredictionReport {
+  @Field(() => ReportHeader) header: ReportHeader;
+  @Field() predictionId: string;
+  @Field() timestamp: Date;
+  @Field() deploymentUrn: string;
+  @Field({ description: 'The model version that served it ("(withheld)" when the reader may not read it).' }) modelVersionUrn: string;
+  @Field(() => Float, { nullable: true }) latencyMs: number | null;
+  @Field(() => String, { nullable: true }) inputSha256: string | null;
+  @Field(() => String, { nullable: true }) outputSha256: string | null;
+  @Field(() => JSONScalar, { nullable: true, description: 'The logged input (only with readData on the deployment).' }) input: unknown;
+  @Field(() => JSONScalar, { nullable: true, description: 'The logged output (only with readData on the deployment).' }) output: unknown;
+  @Field(() => ReportReplay, { nullable: true, description: 'Null when it could not be replayed (see findings).' }) replay: ReportReplay | null;
+  @Field(() => ReportExplanation, { nullable: true, description: 'Null when it could not be explained (see findings).' }) explanation: ReportExplanation | null;
+  @Field(() => [ReportDataItem], { description: 'The serving model version’s data section.' }) data: ReportDataItem[];
+  @Field(() => Int) withheld: number;
+  @Field(() => [ReportFinding]) findings: ReportFinding[];
+  @Field(() => ReportAuditCheck) auditLog: ReportAuditCheck;
+}
+
+@ArgsType()
+export class PredictionReportArgs {
+  @Field() @MinLength(1) @MaxLength(200) id: string;
   @Field(() => Date, { nullable: true, description: 'The moment to describe (default: now).' }) @IsOptional() asOf?: Date;
 }

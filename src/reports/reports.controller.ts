@@ -1,6 +1,7 @@
 /**
- * `GET /api/v1/reports/model-version?urn=…&asOf=…&format=json|markdown|html`: the same report as GraphQL's,
- * for people and archives. Authenticated and authorized like GraphQL; reading it is audited.
+ * `GET /api/v1/reports/model-version?urn=…` and `GET /api/v1/reports/prediction?id=…`, each with optional
+ * `asOf` and `format=json|markdown|html`: the same reports as GraphQL's, for people and archives.
+ * Authenticated and authorized like GraphQL; reading a report is audited.
  */
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
@@ -9,15 +10,17 @@ import type { AuthenticatedRequest } from '../access/auth.guard';
 import { Authorize } from '../platform/auth/auth.decorators';
 import { InvalidInputError } from '../platform/errors/errors';
 import { ModelVersionReportService } from './model-version-report.service';
-import { toHtml, toMarkdown } from './render';
+import { PredictionReportService } from './prediction-report.service';
+import { modelVersionDocument, predictionDocument, ReportDocument, toHtml, toMarkdown } from './render';
+import { ReportHeader } from './report.types';
 
-const FORMATS = { json: 'application/json', markdown: 'text/markdown; charset=utf-8', html: 'text/html; charset=utf-8' } as const;
-type Format = keyof typeof FORMATS;
+export const REPORT_FORMATS = { json: 'application/json', markdown: 'text/markdown; charset=utf-8', html: 'text/html; charset=utf-8' } as const;
+export type ReportFormat = keyof typeof REPORT_FORMATS;
 
-function parseFormat(value: unknown): Format {
+export function parseFormat(value: unknown): ReportFormat {
   const format = value === undefined ? 'json' : String(value);
-  if (!(format in FORMATS)) throw new InvalidInputError(`format must be one of ${Object.keys(FORMATS).join(', ')}, not "${format.slice(0, 40)}".`);
-  return format as Format;
+  if (!(format in REPORT_FORMATS)) throw new InvalidInputError(`format must be one of ${Object.keys(REPORT_FORMATS).join(', ')}, not "${format.slice(0, 40)}".`);
+  return format as ReportFormat;
 }
 
 function parseTime(name: string, value: unknown): Date | undefined {
@@ -29,19 +32,46 @@ function parseTime(name: string, value: unknown): Date | undefined {
   return d;
 }
 
+function required(query: Record<string, unknown>, name: string, what: string, max: number): string {
+  const v = query[name];
+  if (typeof v !== 'string' || !v || v.length > max) throw new InvalidInputError(`${name} is required (${what}).`);
+  return v;
+}
+
+/** Renders a report in a format: the object itself as JSON, or its document for people. */
+export function renderReport<T extends { header: ReportHeader }>(report: T, format: ReportFormat, document: (r: T) => ReportDocument): string {
+  if (format === 'json') return JSON.stringify(report);
+  return format === 'markdown' ? toMarkdown(document(report)) : toHtml(document(report));
+}
+
 @Controller('api/v1/reports')
 export class ReportsController {
-  constructor(private readonly modelVersions: ModelVersionReportService) {}
+  constructor(
+    private readonly modelVersions: ModelVersionReportService,
+    private readonly predictions: PredictionReportService,
+  ) {}
 
   @Get('model-version')
   @Authorize('audit', 'Catalog')
   async modelVersion(@Query() query: Record<string, unknown>, @Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
-    if (typeof query.urn !== 'string' || !query.urn || query.urn.length > 1024) throw new InvalidInputError('urn is required (a model version URN).');
+    const urn = required(query, 'urn', 'a model version URN', 1024);
     const format = parseFormat(query.format);
-    const report = await this.modelVersions.build(req.caller as Caller, query.urn, parseTime('asOf', query.asOf));
-    res.setHeader('Content-Type', FORMATS[format]);
-    res.setHeader('X-Report-Digest', report.header.digest);
-    if (format === 'json') res.send(JSON.stringify(report));
-    else res.send(format === 'markdown' ? toMarkdown(report) : toHtml(report));
+    const report = await this.modelVersions.build(req.caller as Caller, urn, parseTime('asOf', query.asOf));
+    send(res, format, report.header, renderReport(report, format, modelVersionDocument));
   }
+
+  @Get('prediction')
+  @Authorize('audit', 'Catalog')
+  async prediction(@Query() query: Record<string, unknown>, @Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
+    const id = required(query, 'id', 'a prediction id', 200);
+    const format = parseFormat(query.format);
+    const report = await this.predictions.build(req.caller as Caller, id, parseTime('asOf', query.asOf));
+    send(res, format, report.header, renderReport(report, format, predictionDocument));
+  }
+}
+
+function send(res: Response, format: ReportFormat, header: ReportHeader, body: string): void {
+  res.setHeader('Content-Type', REPORT_FORMATS[format]);
+  res.setHeader('X-Report-Digest', header.digest);
+  res.send(body);
 }

@@ -3,6 +3,8 @@ import { Module } from '@nestjs/common';
 import { CatalogModule } from '../catalog/catalog.module';
 import { IngestionModule } from '../ingestion/ingestion.module';
 import { LineageModule } from '../lineage/lineage.module';
+import { PredictionsModule } from '../predictions/predictions.module';
+import { PredictionReportService } from './prediction-report.service';
 import { ModelVersionReportService } from './model-version-report.service';
 import { ReportsController } from './reports.controller';
 import { ReportsResolver } from './reports.resolver';
@@ -10,8 +12,8 @@ import { ReportsResolver } from './reports.resolver';
 export const REPORT_RESOLVERS = [ReportsResolver];
 
 @Module({
-  imports: [CatalogModule, LineageModule, IngestionModule],
-  providers: [ModelVersionReportService, ...REPORT_RESOLVERS],
+  imports: [CatalogModule, LineageModule, IngestionModule, PredictionsModule],
+  providers: [ModelVersionReportService, PredictionReportService, ...REPORT_RESOLVERS],
   controllers: [ReportsController],
 })
 export class ReportsModule {}

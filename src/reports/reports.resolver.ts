@@ -3,11 +3,15 @@ import { Caller } from '../access/access.service';
 import { CurrentCaller } from '../access/current-caller.decorator';
 import { Authorize } from '../platform/auth/auth.decorators';
 import { ModelVersionReportService } from './model-version-report.service';
-import { ModelVersionReport, ModelVersionReportArgs } from './report.types';
+import { PredictionReportService } from './prediction-report.service';
+import { ModelVersionReport, ModelVersionReportArgs, PredictionReport, PredictionReportArgs } from './report.types';
 
 @Resolver(() => ModelVersionReport)
 export class ReportsResolver {
-  constructor(private readonly modelVersions: ModelVersionReportService) {}
+  constructor(
+    private readonly modelVersions: ModelVersionReportService,
+    private readonly predictions: PredictionReportService,
+  ) {}
 
   @Query(() => ModelVersionReport, {
     description: 'The compliance report of a model version as of `asOf` (default now). Needs `audit` on it; reading it is audited.',
@@ -15,5 +19,13 @@ export class ReportsResolver {
   @Authorize('audit', 'Catalog')
   modelVersionReport(@Args() args: ModelVersionReportArgs, @CurrentCaller() caller: Caller): Promise<ModelVersionReport> {
     return this.modelVersions.build(caller, args.urn, args.asOf);
+  }
+
+  @Query(() => PredictionReport, {
+    description: 'The compliance report of one prediction: what served it, replay, attributions, training data. Needs `audit` on its deployment.',
+  })
+  @Authorize('audit', 'Catalog')
+  predictionReport(@Args() args: PredictionReportArgs, @CurrentCaller() caller: Caller): Promise<PredictionReport> {
+    return this.predictions.build(caller, args.id, args.asOf);
   }
 }
