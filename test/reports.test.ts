@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { ADMIN_KEY, codeOf, issueKey, startTestApp, TestApp } from './support/harness';
 import { codeVersion, dataset, datasetVersion, deployment, model, modelVersion, promote, run, sha } from './support/catalog';
 import { HOUR, jsonLines, NDJSON, uuidv7 } from './support/predictions';
+import { pdfText } from './support/pdf';
 
 let app: TestApp;
 const s = {} as Record<string, string>;
@@ -137,6 +138,14 @@ describe('model version report', () => {
     assert.match(page, /<svg [^>]*aria-label="lineage paths"/);
     assert.match(page, /<table>/);
     assert.doesNotMatch(page, /"trainingRuns"/, 'no raw JSON');
+    const pdf = await get(`urn=${u}&format=pdf`);
+    assert.equal(pdf.headers.get('content-type'), 'application/pdf');
+    const bytes = new Uint8Array(await pdf.arrayBuffer());
+    assert.equal(Buffer.from(bytes.subarray(0, 5)).toString(), '%PDF-');
+    const { text } = await pdfText(bytes);
+    for (const fact of ['Model version report', s.v1, 'Training', 'H100 × 4', 'train-1', 'raw.customers@1', 'PII', 'second-pair-of-eyes', 'approved', body.header.digest]) {
+      assert.ok(text.includes(fact), `the PDF says ${fact}`);
+    }
     assert.equal((await get(`urn=${u}&format=pdfx`)).status, 400);
     assert.equal((await get(`asOf=2026-01-01T00:00:00Z`)).status, 400);
     assert.equal((await get(`urn=${u}&asOf=yesterday`)).status, 400);

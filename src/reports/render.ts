@@ -9,9 +9,9 @@ type Table = { head: string[]; rows: (string | number | null)[][] };
 const text = (v: unknown): string => (v === null || v === undefined ? '—' : v instanceof Date ? v.toISOString() : String(v));
 const kv = (o: Record<string, unknown>): string =>
   Object.keys(o).sort().map((k) => `${k}=${typeof o[k] === 'object' ? JSON.stringify(o[k]) : String(o[k])}`).join(', ') || '—';
-const label = (n: ReportNode): string => (n.withheld ? `(withheld ${n.kind.toLowerCase()})` : (n.name ?? n.urn ?? '?'));
+export const label = (n: ReportNode): string => (n.withheld ? `(withheld ${n.kind.toLowerCase()})` : (n.name ?? n.urn ?? '?'));
 
-interface Section {
+export interface Section {
   title: string;
   lines?: string[];
   table?: Table;

@@ -1,6 +1,6 @@
 /**
  * `GET /api/v1/reports/model-version?urn=…` and `GET /api/v1/reports/prediction?id=…`, each with optional
- * `asOf` and `format=json|markdown|html`: the same reports as GraphQL's, for people and archives.
+ * `asOf` and `format=json|markdown|html|pdf`: the same reports as GraphQL's, for people and archives.
  * Authenticated and authorized like GraphQL; reading a report is audited.
  */
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
@@ -13,8 +13,14 @@ import { ModelVersionReportService } from './model-version-report.service';
 import { PredictionReportService } from './prediction-report.service';
 import { modelVersionDocument, predictionDocument, ReportDocument, toHtml, toMarkdown } from './render';
 import { ReportHeader } from './report.types';
+import { toPdf } from './pdf';
 
-export const REPORT_FORMATS = { json: 'application/json', markdown: 'text/markdown; charset=utf-8', html: 'text/html; charset=utf-8' } as const;
+export const REPORT_FORMATS = {
+  json: 'application/json',
+  markdown: 'text/markdown; charset=utf-8',
+  html: 'text/html; charset=utf-8',
+  pdf: 'application/pdf',
+} as const;
 export type ReportFormat = keyof typeof REPORT_FORMATS;
 
 export function parseFormat(value: unknown): ReportFormat {
@@ -39,8 +45,9 @@ function required(query: Record<string, unknown>, name: string, what: string, ma
 }
 
 /** Renders a report in a format: the object itself as JSON, or its document for people. */
-export function renderReport<T extends { header: ReportHeader }>(report: T, format: ReportFormat, document: (r: T) => ReportDocument): string {
+export async function renderReport<T extends { header: ReportHeader }>(report: T, format: ReportFormat, document: (r: T) => ReportDocument): Promise<string | Buffer> {
   if (format === 'json') return JSON.stringify(report);
+  if (format === 'pdf') return toPdf(document(report));
   return format === 'markdown' ? toMarkdown(document(report)) : toHtml(document(report));
 }
 
@@ -57,7 +64,7 @@ export class ReportsController {
     const urn = required(query, 'urn', 'a model version URN', 1024);
     const format = parseFormat(query.format);
     const report = await this.modelVersions.build(req.caller as Caller, urn, parseTime('asOf', query.asOf));
-    send(res, format, report.header, renderReport(report, format, modelVersionDocument));
+    send(res, format, report.header, await renderReport(report, format, modelVersionDocument));
   }
 
   @Get('prediction')
@@ -66,11 +73,11 @@ export class ReportsController {
     const id = required(query, 'id', 'a prediction id', 200);
     const format = parseFormat(query.format);
     const report = await this.predictions.build(req.caller as Caller, id, parseTime('asOf', query.asOf));
-    send(res, format, report.header, renderReport(report, format, predictionDocument));
+    send(res, format, report.header, await renderReport(report, format, predictionDocument));
   }
 }
 
-function send(res: Response, format: ReportFormat, header: ReportHeader, body: string): void {
+function send(res: Response, format: ReportFormat, header: ReportHeader, body: string | Buffer): void {
   res.setHeader('Content-Type', REPORT_FORMATS[format]);
   res.setHeader('X-Report-Digest', header.digest);
   res.send(body);
