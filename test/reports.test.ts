@@ -7,6 +7,10 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ADMIN_KEY, codeOf, issueKey, startTestApp, TestApp } from './support/harness';
 import { codeVersion, dataset, datasetVersion, deployment, model, modelVersion, promote, run, sha } from './support/catalog';
 import { HOUR, jsonLines, NDJSON, uuidv7 } from './support/predictions';
@@ -151,6 +155,33 @@ describe('model version report', () => {
     assert.equal((await get(`urn=${u}&asOf=yesterday`)).status, 400);
     assert.equal((await get(`urn=${u}`, null)).status, 401);
     assert.equal((await get(`urn=${encodeURIComponent('urn:pedigree:model:nope@1')}`)).status, 404);
+  });
+
+  it('`npx pedigree report model` writes the same report, in any format, with clear errors', async () => {
+    const cli = (args: string[]) => new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [join(__dirname, '..', '..', 'bin', 'pedigree.js'), ...args], { env: { PATH: process.env.PATH ?? '' } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    });
+    const out = join(mkdtempSync(join(tmpdir(), 'pedigree-report-')), 'credit-1.pdf');
+    const common = ['--url', app.url, '--api-key', ADMIN_KEY];
+    const made = await cli(['report', 'model', s.v1, '--format', 'pdf', '--out', out, ...common]);
+    assert.equal(made.code, 0, made.stderr);
+    assert.match(made.stderr, /written to .*credit-1\.pdf, digest [0-9a-f]{64}/);
+    const { text } = await pdfText(new Uint8Array(readFileSync(out)));
+    assert.ok(text.includes(s.v1) && text.includes('H100 × 4'));
+    const md = await cli(['report', 'model', s.v1, '--format', 'markdown', '--as-of', new Date().toISOString(), ...common]);
+    assert.equal(md.code, 0, md.stderr);
+    assert.match(md.stdout, /^# Model version report/);
+    assert.equal((await cli(['report', 'model', s.v1, '--format', 'pdf', ...common])).code, 2, 'a PDF needs --out');
+    assert.equal((await cli(['report', 'model', s.v1, '--format', 'docx', ...common])).code, 2);
+    assert.equal((await cli(['report', 'model', s.v1, '--as-of', 'soon', ...common])).code, 2);
+    const refused = await cli(['report', 'model', s.v1, '--url', app.url, '--api-key', await issueKey(app, 'cli-reader', ['READER'])]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /error: 403 Principal "cli-reader" may not audit/);
   });
 
   it('says when the audit log over its period was tampered with', async () => {
