@@ -111,7 +111,8 @@ export class ModelVersionReportService {
     };
     body.findings = findings(body);
     const report = sealReport('model_version', urn, asOf, body);
-    void this.audit.recordDetached({
+    // Recorded before the report is handed out: no report leaves unaudited.
+    await this.audit.record({
       principal: caller.principal.name, action: 'report', target: urn, outcome: 'allowed', requestId: caller.requestId,
       details: { kind: 'model_version', asOf: asOf.toISOString(), digest: report.header.digest },
     });

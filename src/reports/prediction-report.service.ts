@@ -68,7 +68,8 @@ export class PredictionReportService {
       findings,
       auditLog: { ok: auditLog.ok, checked: auditLog.checked, brokenAt: auditLog.brokenAt, reason: auditLog.reason },
     });
-    void this.audit.recordDetached({
+    // Recorded before the report is handed out: no report leaves unaudited.
+    await this.audit.record({
       principal: caller.principal.name, action: 'report', target: `prediction:${record.id}`, outcome: 'allowed', requestId: caller.requestId,
       details: { kind: 'prediction', asOf: asOf.toISOString(), digest: report.header.digest },
     });
