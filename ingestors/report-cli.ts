@@ -3,6 +3,7 @@
  *
  *   npx pedigree report model <model-version-urn> [--as-of <time>] [--format json|markdown|html|pdf] [--out <file>]
  *   npx pedigree report prediction <prediction-id> [same options]
+ *   npx pedigree report dataset <dataset-urn> --from <time> --to <time> [--format …] [--out <file>]
  *
  * --url (default $PEDIGREE_URL or http://localhost:4000) and --api-key (default $PEDIGREE_API_KEY; needs `audit`).
  * Writes the report to --out (or stdout, except PDF which needs --out) and prints its digest on stderr.
@@ -12,10 +13,16 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { writeFileSync } from 'node:fs';
 
 const FORMATS = ['json', 'markdown', 'html', 'pdf'];
-const ROUTES = { model: { path: 'model-version', param: 'urn' }, prediction: { path: 'prediction', param: 'id' } } as const;
+const ROUTES = {
+  model: { path: 'model-version', param: 'urn' },
+  prediction: { path: 'prediction', param: 'id' },
+  dataset: { path: 'dataset-usage', param: 'urn' },
+} as const;
 
 interface Options {
   asOf?: string;
+  from?: string;
+  to?: string;
   format: string;
   out?: string;
   url: string;
@@ -39,6 +46,8 @@ async function fetchReport(kind: keyof typeof ROUTES, subject: string, opts: Opt
   url.searchParams.set(ROUTES[kind].param, subject);
   url.searchParams.set('format', opts.format);
   if (opts.asOf) url.searchParams.set('asOf', opts.asOf);
+  if (opts.from) url.searchParams.set('from', opts.from);
+  if (opts.to) url.searchParams.set('to', opts.to);
   const res = await fetch(url, { headers: { authorization: `Bearer ${opts.apiKey}` } });
   const body = Buffer.from(await res.arrayBuffer());
   if (!res.ok) {
@@ -60,12 +69,16 @@ async function fetchReport(kind: keyof typeof ROUTES, subject: string, opts: Opt
 export function program(done: (code: number) => void): Command {
   const cli = new Command('pedigree').description('Read Pedigree compliance reports through its HTTP API.').exitOverride();
   const report = cli.command('report').description('Generate a report (needs audit on its subject).');
-  for (const [kind, what] of [['model', '<model-version-urn>'], ['prediction', '<prediction-id>']] as const) {
-    report
-      .command(kind)
-      .description(kind === 'model' ? 'The model version report.' : 'The prediction report.')
-      .argument(what)
-      .option('--as-of <time>', 'the moment to describe (default: now)', time)
+  const kinds = [
+    ['model', '<model-version-urn>', 'The model version report.'],
+    ['prediction', '<prediction-id>', 'The prediction report.'],
+    ['dataset', '<dataset-urn>', 'The dataset usage report (needs --from and --to).'],
+  ] as const;
+  for (const [kind, what, description] of kinds) {
+    const command = report.command(kind).description(description).argument(what);
+    if (kind === 'dataset') command.requiredOption('--from <time>', 'start of the period', time).requiredOption('--to <time>', 'end of the period', time);
+    else command.option('--as-of <time>', 'the moment to describe (default: now)', time);
+    command
       .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('json'))
       .option('--out <file>', 'write here instead of stdout')
       .option('--url <url>', 'Pedigree base URL', process.env.PEDIGREE_URL ?? 'http://localhost:4000')

@@ -128,7 +128,7 @@ describe('authentication', () => {
   });
 });
 
-const ADMIN_ONLY = new Set(['principals', 'deadLetters', 'accessPolicies', 'auditLog', 'verifyAuditLog', 'modelVersionReport', 'predictionReport']);
+const ADMIN_ONLY = new Set(['principals', 'deadLetters', 'accessPolicies', 'auditLog', 'verifyAuditLog', 'modelVersionReport', 'predictionReport', 'datasetUsageReport']);
 /** Mutations open to readers: asking for access is how a reader gets more of it. */
 const READER_MUTATIONS = new Set(['requestAccess']);
 /** Queries that expose data (prediction inputs), not only metadata: `readData`, which readers do not hold. */

@@ -184,6 +184,34 @@ describe('model version report', () => {
     assert.match(refused.stderr, /error: 403 Principal "cli-reader" may not audit/);
   });
 
+  it('dataset usage: the runs that read it, what it feeds, and who read its data', async () => {
+    const ds = s.rawV.replace(/@1$/, '');
+    await app.ok(`query($u: String!) { datasetVersion(urn: $u) { locationUri } }`, { u: s.rawV });
+    const from = new Date(Date.now() - 24 * HOUR).toISOString();
+    const q = `query($u: String!, $f: DateTime!, $t: DateTime!) { datasetUsageReport(urn: $u, from: $f, to: $t) {
+      header { kind digest } versions readers { urn runKind reads } downstream { kind count } modelVersions deployments
+      dataAccess { principal reads } findings { message } auditLog { ok } } }`;
+    let r: any;
+    for (let i = 0; i < 50; i++) {
+      r = (await app.ok(q, { u: ds, f: from, t: new Date(Date.now() + 1000).toISOString() })).datasetUsageReport;
+      if (r.dataAccess.length) break; // data reads are appended just after the answer that read them
+      await new Promise((done) => setTimeout(done, 20));
+    }
+    assert.equal(r.header.kind, 'dataset_usage');
+    assert.deepEqual(r.versions, [s.rawV]);
+    assert.deepEqual(r.readers, [{ urn: s.clean, runKind: 'DATA_PROCESSING', reads: 1 }]);
+    assert.deepEqual(r.modelVersions, [s.base, s.v1, s.v2].sort());
+    assert.deepEqual(r.deployments, [s.dep]);
+    assert.ok(r.downstream.some((d: any) => d.kind === 'RUN' && d.count >= 4));
+    assert.ok(r.dataAccess.some((a: any) => a.principal === 'admin' && a.reads >= 1));
+    assert.ok(r.findings.some((f: any) => /Classified PII/.test(f.message)));
+    assert.equal(codeOf(await app.gql(q, { u: ds, f: from, t: from })), 'BAD_USER_INPUT');
+    assert.equal(codeOf(await app.gql(q, { u: ds, f: from, t: new Date().toISOString() }, await issueKey(app, 'usage-reader', ['READER']))), 'FORBIDDEN');
+    const md = await (await fetch(`${app.url}/api/v1/reports/dataset-usage?urn=${encodeURIComponent(ds)}&from=${from}&to=${new Date().toISOString()}&format=markdown`,
+      { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).text();
+    assert.ok(md.includes('## Runs that read it') && md.includes(s.clean), md.slice(0, 300));
+  });
+
   it('says when the audit log over its period was tampered with', async () => {
     await app.ok(`{ verifyAuditLog { ok } }`);
     const [row] = await app.db.query<{ seq: string }>(`SELECT seq::text AS seq FROM audit_log ORDER BY seq DESC LIMIT 1 OFFSET 10`);

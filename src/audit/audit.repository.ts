@@ -148,6 +148,16 @@ export class AuditRepository {
     return row;
   }
 
+  /** Who read the data of these targets in [from, to): reads, first and last time, per principal. */
+  async dataReaders(sql: Sql, targets: string[], from: Date, to: Date): Promise<{ principal: string; reads: number; first: Date; last: Date }[]> {
+    return sql.query(
+      `SELECT a.principal, count(*)::int AS reads, min(a.at) AS first, max(a.at) AS last FROM audit_log a
+        WHERE a.action = 'readData' AND a.target = ANY($1::text[]) AND a.at >= $2 AND a.at < $3
+        GROUP BY a.principal ORDER BY a.principal`,
+      [targets, from, to],
+    );
+  }
+
   /** Entries not sealed yet (after the sealed head). */
   async unsealed(sql: Sql): Promise<number> {
     const [row] = await sql.query<{ n: number }>(

@@ -96,6 +96,11 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
     return this.sealing;
   }
 
+  /** Who read the data (locations, payloads) of these targets in [from, to), per principal. */
+  dataReaders(targets: string[], from: Date, to: Date): Promise<{ principal: string; reads: number; first: Date; last: Date }[]> {
+    return this.repo.dataReaders(this.db, targets, from, to);
+  }
+
   page(filter: AuditFilter, limit: number, beforeSeq?: string): Promise<StoredEntry[]> {
     return this.repo.page(this.db, filter, limit, beforeSeq);
   }

@@ -2,7 +2,7 @@
  * Reports for people: Markdown and HTML (headings, tables, the lineage paths drawn as an SVG diagram — no raw
  * JSON). JSON is the report object itself.
  */
-import { ModelVersionReport, PredictionReport, ReportDataItem, ReportHeader, ReportNode } from './report.types';
+import { DatasetUsageReport, ModelVersionReport, PredictionReport, ReportDataItem, ReportHeader, ReportNode } from './report.types';
 
 type Table = { head: string[]; rows: (string | number | null)[][] };
 
@@ -54,6 +54,18 @@ export function predictionDocument(r: PredictionReport): ReportDocument {
     { title: 'Findings', lines: [...r.findings.map((f) => `${f.severity.toUpperCase()}: ${f.message}`), `Withheld from this reader: ${r.withheld}.`, auditLine(r.auditLog)] },
   ];
   return { title: `Prediction report: ${r.predictionId}`, header: r.header, sections };
+}
+
+export function datasetUsageDocument(r: DatasetUsageReport): ReportDocument {
+  const sections: Section[] = [
+    { title: 'Dataset', lines: [`${r.datasetUrn}, from ${text(r.from)} to ${text(r.to)}; versions: ${r.versions.join(', ') || 'none'}.`] },
+    { title: 'Runs that read it', table: { head: ['run', 'kind', 'reads'], rows: r.readers.map((x) => [x.urn, x.runKind, x.reads]) } },
+    { title: 'Downstream', table: { head: ['kind', 'count'], rows: r.downstream.map((d) => [d.kind.toLowerCase(), d.count]) },
+      lines: [`Model versions: ${r.modelVersions.join(', ') || 'none'}.`, `Deployments: ${r.deployments.join(', ') || 'none'}.`] },
+    { title: 'Who read its data', table: { head: ['principal', 'reads', 'first', 'last'], rows: r.dataAccess.map((a) => [a.principal, a.reads, text(a.first), text(a.last)]) } },
+    { title: 'Findings', lines: [...r.findings.map((f) => `${f.severity.toUpperCase()}: ${f.message}`), `Withheld from this reader: ${r.withheld}.`, auditLine(r.auditLog)] },
+  ];
+  return { title: `Dataset usage report: ${r.datasetUrn}`, header: r.header, sections };
 }
 
 function modelVersionSections(r: ModelVersionReport): Section[] {

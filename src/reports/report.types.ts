@@ -2,6 +2,7 @@
 import { ArgsType, Field, Float, Int, ObjectType } from '@nestjs/graphql';
 import { IsOptional, MaxLength, MinLength } from 'class-validator';
 import { NodeKind } from '../platform/graph/node-kind';
+import { RunKind } from '../catalog/runs/run.types';
 import { JSONObjectScalar, JSONScalar } from '../platform/graphql/json.scalar';
 
 @ObjectType({ description: 'When and from what a report was made, and the digest that identifies its content.' })
@@ -187,4 +188,50 @@ export class PredictionReport {
 export class PredictionReportArgs {
   @Field() @MinLength(1) @MaxLength(200) id: string;
   @Field(() => Date, { nullable: true, description: 'The moment to describe (default: now).' }) @IsOptional() asOf?: Date;
+}
+
+@ObjectType({ description: 'A run that read versions of the dataset in the period.' })
+export class ReportReader {
+  @Field() urn: string;
+  @Field() name: string;
+  @Field(() => RunKind, { nullable: true }) runKind: RunKind | null;
+  @Field(() => Int, { description: 'Reads of the dataset’s versions recorded in the period.' }) reads: number;
+}
+
+@ObjectType({ description: 'Who read the dataset’s data (locations), from the audit log.' })
+export class ReportDataAccess {
+  @Field() principal: string;
+  @Field(() => Int) reads: number;
+  @Field() first: Date;
+  @Field() last: Date;
+}
+
+@ObjectType()
+export class ReportKindCount {
+  @Field(() => NodeKind) kind: NodeKind;
+  @Field(() => Int) count: number;
+}
+
+@ObjectType({ description: 'Who uses a dataset: the runs that read it, what it feeds downstream, and who read its data.' })
+export class DatasetUsageReport {
+  @Field(() => ReportHeader) header: ReportHeader;
+  @Field() datasetUrn: string;
+  @Field() from: Date;
+  @Field() to: Date;
+  @Field(() => [String], { description: 'Its versions (that the reader may read).' }) versions: string[];
+  @Field(() => [ReportReader]) readers: ReportReader[];
+  @Field(() => [ReportKindCount], { description: 'Everything downstream (10 hops, as of `to`), by kind.' }) downstream: ReportKindCount[];
+  @Field(() => [String]) modelVersions: string[];
+  @Field(() => [String]) deployments: string[];
+  @Field(() => [ReportDataAccess]) dataAccess: ReportDataAccess[];
+  @Field(() => Int) withheld: number;
+  @Field(() => [ReportFinding]) findings: ReportFinding[];
+  @Field(() => ReportAuditCheck) auditLog: ReportAuditCheck;
+}
+
+@ArgsType()
+export class DatasetUsageReportArgs {
+  @Field() @MinLength(1) @MaxLength(1024) urn: string;
+  @Field(() => Date) from: Date;
+  @Field(() => Date) to: Date;
 }

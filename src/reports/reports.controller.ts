@@ -1,6 +1,6 @@
 /**
- * `GET /api/v1/reports/model-version?urn=…` and `GET /api/v1/reports/prediction?id=…`, each with optional
- * `asOf` and `format=json|markdown|html|pdf`: the same reports as GraphQL's, for people and archives.
+ * `GET /api/v1/reports/model-version?urn=…`, `GET /api/v1/reports/prediction?id=…` (each with an optional `asOf`)
+ * and `GET /api/v1/reports/dataset-usage?urn=…&from=…&to=…`, each with `format=json|markdown|html|pdf`: the same reports as GraphQL's, for people and archives.
  * Authenticated and authorized like GraphQL; reading a report is audited.
  */
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
@@ -11,7 +11,8 @@ import { Authorize } from '../platform/auth/auth.decorators';
 import { InvalidInputError } from '../platform/errors/errors';
 import { ModelVersionReportService } from './model-version-report.service';
 import { PredictionReportService } from './prediction-report.service';
-import { modelVersionDocument, predictionDocument, ReportDocument, toHtml, toMarkdown } from './render';
+import { DatasetUsageReportService } from './dataset-usage-report.service';
+import { datasetUsageDocument, modelVersionDocument, predictionDocument, ReportDocument, toHtml, toMarkdown } from './render';
 import { ReportHeader } from './report.types';
 import { toPdf } from './pdf';
 
@@ -56,6 +57,7 @@ export class ReportsController {
   constructor(
     private readonly modelVersions: ModelVersionReportService,
     private readonly predictions: PredictionReportService,
+    private readonly datasets: DatasetUsageReportService,
   ) {}
 
   @Get('model-version')
@@ -74,6 +76,17 @@ export class ReportsController {
     const format = parseFormat(query.format);
     const report = await this.predictions.build(req.caller as Caller, id, parseTime('asOf', query.asOf));
     send(res, format, report.header, await renderReport(report, format, predictionDocument));
+  }
+
+  @Get('dataset-usage')
+  @Authorize('audit', 'Catalog')
+  async datasetUsage(@Query() query: Record<string, unknown>, @Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
+    const urn = required(query, 'urn', 'a dataset URN', 1024);
+    const format = parseFormat(query.format);
+    const from = parseTime('from', required(query, 'from', 'the start of the period', 40))!;
+    const to = parseTime('to', required(query, 'to', 'the end of the period', 40))!;
+    const report = await this.datasets.build(req.caller as Caller, urn, from, to);
+    send(res, format, report.header, await renderReport(report, format, datasetUsageDocument));
   }
 }
 

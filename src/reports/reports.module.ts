@@ -5,6 +5,7 @@ import { IngestionModule } from '../ingestion/ingestion.module';
 import { LineageModule } from '../lineage/lineage.module';
 import { PredictionsModule } from '../predictions/predictions.module';
 import { PredictionReportService } from './prediction-report.service';
+import { DatasetUsageReportService } from './dataset-usage-report.service';
 import { ModelVersionReportService } from './model-version-report.service';
 import { ReportsController } from './reports.controller';
 import { ReportsResolver } from './reports.resolver';
@@ -13,7 +14,7 @@ export const REPORT_RESOLVERS = [ReportsResolver];
 
 @Module({
   imports: [CatalogModule, LineageModule, IngestionModule, PredictionsModule],
-  providers: [ModelVersionReportService, PredictionReportService, ...REPORT_RESOLVERS],
+  providers: [ModelVersionReportService, PredictionReportService, DatasetUsageReportService, ...REPORT_RESOLVERS],
   controllers: [ReportsController],
 })
 export class ReportsModule {}
