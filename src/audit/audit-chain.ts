@@ -1,13 +1,26 @@
 /**
  * The audit log's hash chain. Each link's hash is sha256 over the previous link's hash (hex) and the entry's
- * canonical serialization: JSON with keys sorted at every level, the time as an ISO-8601 string in
- * milliseconds; a sequence number no committed entry took links `{seq, missing: true}` instead. The first
+ * canonical serialization: its fields as JSON with sorted keys (the time as an ISO-8601 string in
+ * milliseconds), a newline, and its details as PostgreSQL prints the stored jsonb (the sealer and every
+ * verifier read that same text, so details are hashed without being parsed); a sequence number no committed entry took links `{seq, missing: true}` instead. The first
  * link chains from GENESIS. Verification recomputes exactly this, so any edit of a stored field, a removed,
  * added or re-ordered entry, or a forged link shows as a broken link.
  */
 import { createHash } from 'node:crypto';
 
 export const GENESIS = Buffer.alloc(32);
+
+/** An entry as the chain hashes it: its details as the database's jsonb text. */
+export interface ChainedFields {
+  seq: string;
+  at: Date;
+  principal: string;
+  action: string;
+  target: string | null;
+  outcome: string;
+  requestId: string | null;
+  detailsText: string;
+}
 
 export interface AuditFields {
   seq: string;
@@ -31,8 +44,8 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
-export function entryHash(prev: Buffer, e: AuditFields): Buffer {
-  const body = canonicalJson({
+export function entryHash(prev: Buffer, e: ChainedFields): Buffer {
+  const fields = canonicalJson({
     seq: e.seq,
     at: e.at.toISOString(),
     principal: e.principal,
@@ -40,9 +53,8 @@ export function entryHash(prev: Buffer, e: AuditFields): Buffer {
     target: e.target,
     outcome: e.outcome,
     requestId: e.requestId,
-    details: e.details,
   });
-  return createHash('sha256').update(prev.toString('hex')).update('\n').update(body).digest();
+  return createHash('sha256').update(prev.toString('hex')).update('\n').update(fields).update('\n').update(e.detailsText).digest();
 }
 
 /** The link of a sequence number that no committed entry took (its transaction rolled back). */

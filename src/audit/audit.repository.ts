@@ -4,7 +4,7 @@
  * keyset pages and ordered scans of the chain for verification.
  */
 import { Sql } from '../platform/database/db';
-import { AuditFields, entryHash, GENESIS, missingHash } from './audit-chain';
+import { AuditFields, ChainedFields, entryHash, GENESIS, missingHash } from './audit-chain';
 
 export interface StoredEntry extends AuditFields {
   /** The link's hash; null until the sealer has chained the entry. */
@@ -17,7 +17,7 @@ export interface ChainLink {
   missing: boolean;
   prevHash: Buffer;
   hash: Buffer;
-  entry: AuditFields | null;
+  entry: ChainedFields | null;
 }
 
 export interface AuditFilter {
@@ -34,6 +34,8 @@ const SEAL_LOCK = 0x50_44_47_41; // "PDGA"
 
 /** Over alias `a`: ORDER BY must name `a.seq`, since the output column "seq" is text. */
 const ENTRY = `a.seq::text AS "seq", a.at, a.principal, a.action, a.target, a.outcome, a.request_id AS "requestId", a.details`;
+/** What the chain hashes: the details as jsonb text, never parsed. */
+const CHAINED = `a.seq::text AS "seq", a.at, a.principal, a.action, a.target, a.outcome, a.request_id AS "requestId", a.details::text AS "detailsText"`;
 
 export class AuditRepository {
   /** Appends entries (numbered and stamped by the database); no lock, so concurrent writers never wait. */
@@ -63,8 +65,8 @@ export class AuditRepository {
     const [locked] = await tx.query<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock($1::bigint) AS ok`, [SEAL_LOCK]);
     if (!locked.ok) return 0;
     const [head] = await tx.query<{ seq: string; hash: Buffer }>(`SELECT c.seq::text AS "seq", c.hash FROM audit_chain c ORDER BY c.seq DESC LIMIT 1`);
-    const rows = await tx.query<AuditFields & { old: boolean }>(
-      `SELECT ${ENTRY}, a.at < now() - make_interval(secs => $3::float8 / 1000) AS "old"
+    const rows = await tx.query<ChainedFields & { old: boolean }>(
+      `SELECT ${CHAINED}, a.at < now() - make_interval(secs => $3::float8 / 1000) AS "old"
          FROM audit_log a WHERE a.seq > $1::bigint ORDER BY a.seq LIMIT $2`,
       [head?.seq ?? '0', limit, horizonMs],
     );
@@ -118,9 +120,9 @@ export class AuditRepository {
 
   /** Links after `afterSeq`, in order, with their entries, at most `limit`. */
   async links(sql: Sql, afterSeq: string, limit: number): Promise<ChainLink[]> {
-    const rows = await sql.query<Omit<ChainLink, 'entry'> & Omit<AuditFields, 'seq'> & { present: boolean }>(
+    const rows = await sql.query<Omit<ChainLink, 'entry'> & Omit<ChainedFields, 'seq'> & { present: boolean }>(
       `SELECT c.seq::text AS "seq", c.missing, c.prev_hash AS "prevHash", c.hash, a.seq IS NOT NULL AS "present",
-              a.at, a.principal, a.action, a.target, a.outcome, a.request_id AS "requestId", a.details
+              a.at, a.principal, a.action, a.target, a.outcome, a.request_id AS "requestId", a.details::text AS "detailsText"
          FROM audit_chain c LEFT JOIN audit_log a ON a.seq = c.seq
         WHERE c.seq > $1::bigint ORDER BY c.seq LIMIT $2`,
       [afterSeq, limit],
@@ -130,7 +132,7 @@ export class AuditRepository {
       missing,
       prevHash,
       hash,
-      entry: present ? { seq, at: e.at, principal: e.principal, action: e.action, target: e.target, outcome: e.outcome, requestId: e.requestId, details: e.details } : null,
+      entry: present ? { seq, at: e.at, principal: e.principal, action: e.action, target: e.target, outcome: e.outcome, requestId: e.requestId, detailsText: e.detailsText } : null,
     }));
   }
 

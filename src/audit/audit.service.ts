@@ -121,8 +121,14 @@ export class AuditService implements OnApplicationBootstrap, OnApplicationShutdo
       if (!before) return { ...result, ok: false, brokenAt: after, reason: `link ${after} is missing` };
       prev = before.hash;
     }
+    let next = this.repo.links(this.db, after, VERIFY_PAGE);
     for (;;) {
-      const links = await this.repo.links(this.db, after, VERIFY_PAGE);
+      const links = await next;
+      // Fetch the next page while this one is hashed.
+      if (links.length === VERIFY_PAGE) {
+        next = this.repo.links(this.db, links[links.length - 1].seq, VERIFY_PAGE);
+        next.catch(() => undefined); // awaited below; an early return must not leave it unhandled
+      }
       for (const link of links) {
         if (to && link.entry && link.entry.at >= to) return this.done(result, prev);
         const problem = brokenLink(link, after, prev);
