@@ -4,10 +4,10 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ADMIN_KEY, codeOf, issueKey, startTestApp, TestApp } from './support/harness';
+import { codeOf, issueKey, startTestApp, TestApp } from './support/harness';
 import { model, modelVersion } from './support/catalog';
 import { linearModel, writeModel } from './support/onnx-models';
-import { artifactRoot, HOUR, jsonLines, NDJSON, Row, Served, servedScenario, uuidv7 } from './support/predictions';
+import { artifactRoot, HOUR, logPredictions, Row, Served, servedScenario } from './support/predictions';
 
 let app: TestApp;
 let s: Served;
@@ -18,12 +18,7 @@ before(async () => {
 });
 after(async () => app?.close());
 
-async function log(records: Partial<Row>[], at: number): Promise<string[]> {
-  const rows = records.map((r, i) => ({ predictionId: uuidv7(at + i), deployment: s.deployment, timestamp: at + i, ...r }));
-  const res = await app.post('/api/v1/predictions', jsonLines(rows as Row[]), ADMIN_KEY, NDJSON);
-  assert.equal(res.status, 200, res.text);
-  return rows.map((r) => r.predictionId);
-}
+const log = (records: Partial<Row>[], at: number): Promise<string[]> => logPredictions(app, s.deployment, records, at);
 
 const REPLAY = `query($id: String!, $tol: Float) { replayPrediction(id: $id, tolerance: $tol) {
   predictionId artifactSha256 loggedOutput newOutput maxAbsDifference tolerance reproducible notes modelVersion { urn } } }`;

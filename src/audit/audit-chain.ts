@@ -10,8 +10,7 @@ import { createHash } from 'node:crypto';
 
 export const GENESIS = Buffer.alloc(32);
 
-/** An entry as the chain hashes it: its details as the database's jsonb text. */
-export interface ChainedFields {
+interface EntryFields {
   seq: string;
   at: Date;
   principal: string;
@@ -19,18 +18,16 @@ export interface ChainedFields {
   target: string | null;
   outcome: string;
   requestId: string | null;
-  detailsText: string;
 }
 
-export interface AuditFields {
-  seq: string;
-  at: Date;
-  principal: string;
-  action: string;
-  target: string | null;
-  outcome: string;
-  requestId: string | null;
+/** An entry as it is read and written. */
+export interface AuditFields extends EntryFields {
   details: Record<string, unknown>;
+}
+
+/** An entry as the chain hashes it: its details as the database's jsonb text. */
+export interface ChainedFields extends EntryFields {
+  detailsText: string;
 }
 
 /** JSON with object keys sorted at every level (arrays keep their order). */

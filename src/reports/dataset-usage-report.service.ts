@@ -15,8 +15,7 @@ import { LineageService } from '../lineage/lineage.service';
 import { LineageDirection } from '../lineage/lineage.types';
 import { InvalidInputError } from '../platform/errors/errors';
 import { NodeKind } from '../platform/graph/node-kind';
-import { RequestContext } from '../platform/graphql/request-context';
-import { sealReport } from './report-digest';
+import { readerContext, recordReportRead, sealReport } from './report-digest';
 import { DatasetUsageReport, ReportFinding, ReportReader } from './report.types';
 
 const DOWNSTREAM_DEPTH = 10;
@@ -33,7 +32,7 @@ export class DatasetUsageReportService {
 
   async build(caller: Caller, urn: string, from: Date, to: Date): Promise<DatasetUsageReport> {
     if (!(from < to)) throw new InvalidInputError('from must be before to.');
-    const ctx: RequestContext = { req: { caller } as unknown as RequestContext['req'], loaders: new Map() };
+    const ctx = readerContext(caller);
     const dataset = await this.reader.get(ctx, NodeKind.DATASET, urn);
     this.access.require(caller, 'audit', dataset, 'dataset');
     const visible = await this.lineageAccess.visibility(caller, { urn, field: 'urn' });
@@ -76,10 +75,7 @@ export class DatasetUsageReportService {
     if (graph.truncated) body.findings.push({ severity: 'info', message: `Downstream is larger than shown (cut at ${DOWNSTREAM_DEPTH} hops or 10,000 edges).` });
     if (!auditLog.ok) body.findings.push({ severity: 'warning', message: `The audit log is not intact over this period: ${auditLog.reason}` });
     const report = sealReport('dataset_usage', urn, to, body);
-    await this.audit.record({
-      principal: caller.principal.name, action: 'report', target: urn, outcome: 'allowed', requestId: caller.requestId,
-      details: { kind: 'dataset_usage', from: from.toISOString(), to: to.toISOString(), digest: report.header.digest },
-    });
+    await recordReportRead(this.audit, caller, urn, report, { from: from.toISOString(), to: to.toISOString() });
     return report;
   }
 }

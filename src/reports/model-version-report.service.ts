@@ -25,7 +25,7 @@ import { Db } from '../platform/database/db';
 import { NodeKind } from '../platform/graph/node-kind';
 import { RequestContext } from '../platform/graphql/request-context';
 import { ModelVersionReport, ReportDataItem, ReportDeployment, ReportFinding, ReportNode, ReportTrainingRun } from './report.types';
-import { sealReport } from './report-digest';
+import { readerContext, recordReportRead, sealReport } from './report-digest';
 
 type Body = Omit<ModelVersionReport, 'header'>;
 
@@ -66,7 +66,7 @@ export class ModelVersionReportService {
 
   async build(caller: Caller, urn: string, asOfArg?: Date): Promise<ModelVersionReport> {
     const asOf = asOfArg ?? new Date();
-    const ctx: RequestContext = { req: { caller } as unknown as RequestContext['req'], loaders: new Map() };
+    const ctx = readerContext(caller);
     const mv = await this.reader.get(ctx, NodeKind.MODEL_VERSION, urn);
     this.access.require(caller, 'audit', mv, 'model version');
     const { graph, entities } = await this.upstream(caller, ctx, urn, asOf);
@@ -111,11 +111,7 @@ export class ModelVersionReportService {
     };
     body.findings = findings(body);
     const report = sealReport('model_version', urn, asOf, body);
-    // Recorded before the report is handed out: no report leaves unaudited.
-    await this.audit.record({
-      principal: caller.principal.name, action: 'report', target: urn, outcome: 'allowed', requestId: caller.requestId,
-      details: { kind: 'model_version', asOf: asOf.toISOString(), digest: report.header.digest },
-    });
+    await recordReportRead(this.audit, caller, urn, report, { asOf: asOf.toISOString() });
     return report;
   }
 

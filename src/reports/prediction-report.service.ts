@@ -14,7 +14,7 @@ import { ExplainArgs, PredictionRecord } from '../predictions/prediction.types';
 import { NotFoundError, PedigreeError } from '../platform/errors/errors';
 import { RequestContext } from '../platform/graphql/request-context';
 import { ModelVersionReportService } from './model-version-report.service';
-import { sealReport } from './report-digest';
+import { readerContext, recordReportRead, sealReport } from './report-digest';
 import { PredictionReport, ReportExplanation, ReportFinding, ReportReplay } from './report.types';
 
 /** The replay tolerance of `replayPrediction`'s default. */
@@ -35,7 +35,7 @@ export class PredictionReportService {
 
   async build(caller: Caller, id: string, asOfArg?: Date): Promise<PredictionReport> {
     const asOf = asOfArg ?? new Date();
-    const ctx: RequestContext = { req: { caller } as unknown as RequestContext['req'], loaders: new Map() };
+    const ctx = readerContext(caller);
     const record = await this.guarded(caller, ctx, id);
     const deployment = (await this.reader.loaders(ctx).entity.load(record.deploymentId))!;
     const mv = await this.reader.visible(ctx, record.modelVersionId);
@@ -68,11 +68,7 @@ export class PredictionReportService {
       findings,
       auditLog: { ok: auditLog.ok, checked: auditLog.checked, brokenAt: auditLog.brokenAt, reason: auditLog.reason },
     });
-    // Recorded before the report is handed out: no report leaves unaudited.
-    await this.audit.record({
-      principal: caller.principal.name, action: 'report', target: `prediction:${record.id}`, outcome: 'allowed', requestId: caller.requestId,
-      details: { kind: 'prediction', asOf: asOf.toISOString(), digest: report.header.digest },
-    });
+    await recordReportRead(this.audit, caller, `prediction:${record.id}`, report, { asOf: asOf.toISOString() });
     return report;
   }
 

@@ -64,34 +64,37 @@ export class ReportsController {
   @Authorize('audit', 'Catalog')
   async modelVersion(@Query() query: Record<string, unknown>, @Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
     const urn = required(query, 'urn', 'a model version URN', 1024);
-    const format = parseFormat(query.format);
-    const report = await this.modelVersions.build(req.caller as Caller, urn, parseTime('asOf', query.asOf));
-    send(res, format, report.header, await renderReport(report, format, modelVersionDocument));
+    await serve(res, query, () => this.modelVersions.build(req.caller as Caller, urn, parseTime('asOf', query.asOf)), modelVersionDocument);
   }
 
   @Get('prediction')
   @Authorize('audit', 'Catalog')
   async prediction(@Query() query: Record<string, unknown>, @Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
     const id = required(query, 'id', 'a prediction id', 200);
-    const format = parseFormat(query.format);
-    const report = await this.predictions.build(req.caller as Caller, id, parseTime('asOf', query.asOf));
-    send(res, format, report.header, await renderReport(report, format, predictionDocument));
+    await serve(res, query, () => this.predictions.build(req.caller as Caller, id, parseTime('asOf', query.asOf)), predictionDocument);
   }
 
   @Get('dataset-usage')
   @Authorize('audit', 'Catalog')
   async datasetUsage(@Query() query: Record<string, unknown>, @Req() req: AuthenticatedRequest, @Res() res: Response): Promise<void> {
     const urn = required(query, 'urn', 'a dataset URN', 1024);
-    const format = parseFormat(query.format);
     const from = parseTime('from', required(query, 'from', 'the start of the period', 40))!;
     const to = parseTime('to', required(query, 'to', 'the end of the period', 40))!;
-    const report = await this.datasets.build(req.caller as Caller, urn, from, to);
-    send(res, format, report.header, await renderReport(report, format, datasetUsageDocument));
+    await serve(res, query, () => this.datasets.build(req.caller as Caller, urn, from, to), datasetUsageDocument);
   }
 }
 
-function send(res: Response, format: ReportFormat, header: ReportHeader, body: string | Buffer): void {
+/** Checks the format first (a bad one costs no report), builds the report, renders and sends it. */
+async function serve<T extends { header: ReportHeader }>(
+  res: Response,
+  query: Record<string, unknown>,
+  build: () => Promise<T>,
+  document: (r: T) => ReportDocument,
+): Promise<void> {
+  const format = parseFormat(query.format);
+  const report = await build();
+  const body = await renderReport(report, format, document);
   res.setHeader('Content-Type', REPORT_FORMATS[format]);
-  res.setHeader('X-Report-Digest', header.digest);
+  res.setHeader('X-Report-Digest', report.header.digest);
   res.send(body);
 }

@@ -4,7 +4,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Dictionary, Float64, Int32, Table, tableToIPC, TimestampMillisecond, Utf8, vectorFromArray } from 'apache-arrow';
-import { TestApp } from './harness';
+import assert from 'node:assert/strict';
+import { ADMIN_KEY, TestApp } from './harness';
 import { dataset, datasetVersion, deployment, model, modelVersion, run } from './catalog';
 import { linearModel, TestModel, writeModel } from './onnx-models';
 
@@ -107,4 +108,12 @@ export async function servedScenario(app: TestApp, root: string): Promise<Served
     trainingRun: training,
     trainingData: data,
   };
+}
+
+/** Logs records on a deployment as JSON lines, ids UUIDv7 from `at` (one ms apart); returns the ids. */
+export async function logPredictions(app: TestApp, deploymentUrn: string, records: Partial<Row>[], at: number): Promise<string[]> {
+  const rows = records.map((r, i) => ({ predictionId: uuidv7(at + i), deployment: deploymentUrn, timestamp: at + i, ...r }));
+  const res = await app.post('/api/v1/predictions', jsonLines(rows as Row[]), ADMIN_KEY, NDJSON);
+  assert.equal(res.status, 200, res.text);
+  return rows.map((r) => r.predictionId);
 }
