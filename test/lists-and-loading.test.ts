@@ -5,8 +5,9 @@ import { dataset, datasetVersion, run } from './support/catalog';
 
 let app: TestApp;
 before(async () => {
-  // Statements are counted per request: the search indexer's background polling must not add to them.
-  app = await startTestApp({ PEDIGREE_SEARCH_INDEXER: 'false' });
+  // Statements are counted per request: background work (the search indexer's polling, the audit sealer)
+  // must not add to them.
+  app = await startTestApp({ PEDIGREE_SEARCH_INDEXER: 'false', PEDIGREE_AUDIT_SEAL_INTERVAL_MS: '0' });
   // 120 datasets across two teams and domains, each with two versions written by a run.
   for (let i = 0; i < 120; i++) {
     const urn = await dataset(app, `sales.table_${String(i).padStart(3, '0')}`, {
