@@ -2,15 +2,17 @@
  * Lineage benchmark: `npm run bench:lineage` (generate, load with COPY, measure; under 10 minutes).
  *
  * For each scale (BENCH_SCALES, default 10000,100000,1000000 nodes) it starts Pedigree on a fresh
- * embedded PostgreSQL, loads a generated graph (bench/lineage-graph.ts) with COPY, and measures over the
- * real GraphQL endpoint with an admin key, and as raw SQL (the same recursive CTE through `pg`):
+ * embedded PostgreSQL, loads a generated graph (bench/lineage-graph.ts) with COPY, vacuums and analyzes it,
+ * lets the database come to rest, and measures over the real GraphQL endpoint with an admin key (with `fetch`
+ * and with one kept-alive connection), and as raw SQL (the same recursive CTE through `pg`), the three
+ * interleaved on the same start nodes:
  * - 10-hop upstream lineage from random deployments and random model versions (BENCH_STARTS each, default 1000);
  * - downstream from the wide node (10,000 readers at 100k+) with limit 1000: bounded, truncated.
  */
 import { Client } from 'pg';
 import { walkSql } from '../src/lineage/traversal.repository';
 import { generateGraph, loadGraph } from './lineage-graph';
-import { BenchApp, latency, startBenchApp, table } from './support';
+import { BenchApp, interleaved, latency, settle, startBenchApp, table } from './support';
 
 const SCALES = (process.env.BENCH_SCALES ?? '10000,100000,1000000').split(',').map(Number);
 const STARTS = Number(process.env.BENCH_STARTS ?? 1000);
@@ -33,6 +35,7 @@ async function measureScale(scale: number): Promise<{ rows: Row[]; load: Row }> 
     const t1 = performance.now();
     const idOf = await loadGraph(bench.databaseUrl, graph, `s${scale}`);
     const t2 = performance.now();
+    await settle(raw);
     const urns = new Map<string, string>();
     const urnOf = async (i: number) => {
       const id = idOf(i);
@@ -45,17 +48,23 @@ async function measureScale(scale: number): Promise<{ rows: Row[]; load: Row }> 
       const starts = Array.from({ length: STARTS }, (_, k) => pool[(k * 7919) % pool.length]);
       const startUrns: string[] = [];
       for (const s of starts) startUrns.push(await urnOf(s));
-      let k = 0;
-      const gql = await latency(STARTS, async () => {
-        const d = await bench.gql(GRAPHQL, { urn: startUrns[k++ % STARTS], direction: 'UPSTREAM', depth: DEPTH, limit: LIMIT });
-        answerEdges += d.lineage.edges.length;
-      });
       const sql = walkSql('up', false);
-      let j = 0;
-      // Prepared, as the service runs it (TraversalRepository names the statement).
-      const rawSql = await latency(STARTS, () => raw.query({ name: 'walk_up', text: sql, values: [startUrns[j++ % STARTS], DEPTH, LIMIT] }));
-      rows.push([`${scale.toLocaleString('en')} nodes: 10-hop upstream from a ${label}`, STARTS, (answerEdges / (STARTS + 10)).toFixed(0),
-        gql.p50.toFixed(2), gql.p99.toFixed(2), rawSql.p50.toFixed(2), rawSql.p99.toFixed(2), (gql.p50 / rawSql.p50).toFixed(2)]);
+      // GraphQL (fetch, and one kept-alive connection) and the raw statement (prepared, as the service runs it:
+      // TraversalRepository names the statement) on the same start nodes, interleaved (see `interleaved`).
+      const ask = (gql: BenchApp['gql']) => async (i: number) => {
+        const d = await gql(GRAPHQL, { urn: startUrns[i % STARTS], direction: 'UPSTREAM', depth: DEPTH, limit: LIMIT });
+        answerEdges += d.lineage.edges.length;
+      };
+      const [viaFetch, viaKeepAlive, rawSql] = await interleaved(STARTS, [
+        ask(bench.gql),
+        ask(bench.gqlKeepAlive),
+        (i) => raw.query({ name: 'walk_up', text: sql, values: [startUrns[i % STARTS], DEPTH, LIMIT] }),
+      ]);
+      answerEdges /= 2;
+      for (const [client, gql] of [['fetch', viaFetch], ['keep-alive', viaKeepAlive]] as const) {
+        rows.push([`${scale.toLocaleString('en')} nodes: 10-hop upstream from a ${label} (${client})`, STARTS, (answerEdges / (STARTS + 10)).toFixed(0),
+          gql.p50.toFixed(2), gql.p99.toFixed(2), rawSql.p50.toFixed(2), rawSql.p99.toFixed(2), (gql.p50 / rawSql.p50).toFixed(2)]);
+      }
       answerEdges = 0;
     }
     // The fixed price of any GraphQL request (HTTP, Apollo, authentication, guard, one tiny resolver).
@@ -94,7 +103,7 @@ async function main(): Promise<void> {
   }
   console.log(`\nPedigree lineage benchmark — depth ${DEPTH}, limit ${LIMIT}, ${STARTS} start nodes per case`);
   console.log(`node ${process.version}, ${new Date().toISOString()}\n`);
-  console.log(table(['graph', 'nodes', 'edges', 'generate s', 'COPY load + ANALYZE s'], loads));
+  console.log(table(['graph', 'nodes', 'edges', 'generate s', 'COPY load + VACUUM (ANALYZE) s'], loads));
   console.log('');
   console.log(table(['query', 'requests', 'edges in answer (mean)', 'GraphQL p50 ms', 'GraphQL p99 ms', 'raw SQL p50 ms', 'raw SQL p99 ms', 'GraphQL / SQL (p50)'], rows));
   console.log(`\ntotal ${((performance.now() - started) / 1000).toFixed(0)} s`);

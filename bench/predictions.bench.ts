@@ -5,7 +5,8 @@
  *    (time-ordered) ids over the last 5 days, and POSTs them to /api/v1/predictions (one record batch per
  *    request, BENCH_IN_FLIGHT = 4 requests in flight) — rows/s over the whole ingest.
  * 2. `prediction(id)` through GraphQL (with its model version and deployment, without lineage) for 1,000
- *    random stored ids, once after the first 1,000,000 rows and again after all of them.
+ *    random stored ids, once after the first 1,000,000 rows and again after all of them, each time after the
+ *    database has come to rest (a CHECKPOINT, autovacuum done), with `fetch` and with a kept-alive connection.
  * 3. The same rows COPYed (binary, BENCH_IN_FLIGHT connections) straight into an identical partitioned table with `pg`:
  *    the raw-COPY floor, pre-encoded so the timing is PostgreSQL's alone.
  * 4. Both again for BENCH_PREDICTIONS_V4 (default 2,000,000) records with random UUIDv4 ids.
@@ -20,7 +21,7 @@ import { attribute, DAY_MS } from '../src/predictions/ingest/attribution';
 import { encodeCopy, PREDICTION_COPY_COLUMNS } from '../src/predictions/ingest/copy-encoder';
 import { uuidV7Time } from '../src/predictions/prediction-query.service';
 import { generateBatch, GeneratedBatch } from './predictions-data';
-import { BENCH_KEY, inParallel, latency, startBenchApp, table, BenchApp } from './support';
+import { BENCH_KEY, benchMain, inParallel, latency, settle, table, BenchApp } from './support';
 
 const TOTAL = Number(process.env.BENCH_PREDICTIONS ?? 10_000_000);
 const TOTAL_V4 = Number(process.env.BENCH_PREDICTIONS_V4 ?? 2_000_000);
@@ -70,19 +71,28 @@ async function ingestHttp(bench: BenchApp, batches: GeneratedBatch[]): Promise<n
   return performance.now() - t0;
 }
 
-/** Steady-state lookups: 1,000 timed after 200 untimed (a fresh service compiles its GraphQL path first). */
-async function lookups(bench: BenchApp, ids: string[]): Promise<{ p50: number; p99: number }> {
+/**
+ * Steady-state lookups: the database first comes to rest after the ingest (`settle`), then 1,000 timed after
+ * 200 untimed (a fresh service compiles its GraphQL path first), with `fetch` and with a kept-alive
+ * `node:http` connection.
+ */
+async function lookups(bench: BenchApp, sql: Client, ids: string[], rows: (string | number)[][], label: string): Promise<void> {
+  const waited = await settle(sql);
   let k = 0;
   const query = `query($id: String!) { prediction(id: $id) { id timestamp latencyMs modelVersion { urn version } deployment { urn } } }`;
-  return latency(
-    1000,
-    async () => {
-      const id = ids[(k++ * 7919) % ids.length];
-      const d = await bench.gql(query, { id });
-      if (d.prediction.id !== id) throw new Error('wrong prediction');
-    },
-    200,
-  );
+  for (const [client, gql] of [['fetch', bench.gql], ['node:http keep-alive', bench.gqlKeepAlive]] as const) {
+    const l = await latency(
+      1000,
+      async () => {
+        const id = ids[(k++ * 7919) % ids.length];
+        const d = await gql(query, { id });
+        if (d.prediction.id !== id) throw new Error('wrong prediction');
+      },
+      200,
+    );
+    rows.push([`prediction(id) at ${label} rows, ${client}`, 1000, l.p50.toFixed(2), l.p99.toFixed(2)]);
+    console.log(`  lookups at ${label} rows (${client}, after ${waited.toFixed(0)} s settling): p50 ${l.p50.toFixed(2)} ms, p99 ${l.p99.toFixed(2)} ms`);
+  }
 }
 
 /** The lookup statement the service runs, timed directly and explained, for the figures in bench/README.md. */
@@ -149,75 +159,55 @@ async function copyRaw(url: string, buffers: Buffer[]): Promise<number> {
   return ms;
 }
 
-async function main(): Promise<void> {
-  console.log(`Pedigree prediction benchmark — ${TOTAL} UUIDv7 + ${TOTAL_V4} UUIDv4 records, batches of ${BATCH}, ${IN_FLIGHT} in flight`);
-  console.log(`node ${process.version}, ${new Date().toISOString()}\n`);
-  const bench = await startBenchApp({ DATABASE_POOL_SIZE: '4' });
-  const sql = new Client({ connectionString: bench.databaseUrl });
-  await sql.connect();
-  try {
-    const mv = await bench.gql(`mutation { registerModel(input: { name: "churn" }) { urn } }`);
-    const version = await bench.gql(`mutation($m: String!) { registerModelVersion(input: { modelUrn: $m, framework: "onnx" }) { id urn } }`, { m: mv.registerModel.urn });
-    const dep = await bench.gql(`mutation { registerDeployment(input: { name: "churn-api" }) { id urn } }`);
-    await bench.gql(`mutation($i: ReviseDeploymentInput!) { reviseDeployment(input: $i) { urn } }`, {
-      i: { deploymentUrn: dep.registerDeployment.urn, traffic: [{ modelVersionUrn: version.registerModelVersion.urn, trafficShare: 1 }], validFrom: new Date(Date.now() - 30 * DAY_MS).toISOString() },
-    });
-    const ids = { deployment: dep.registerDeployment.urn, deploymentId: dep.registerDeployment.id, modelVersionId: version.registerModelVersion.id };
-    await rawTable(sql);
-    const rows: (string | number)[][] = [];
-    const lookupRows: (string | number)[][] = [];
+console.log(`Pedigree prediction benchmark — ${TOTAL} UUIDv7 + ${TOTAL_V4} UUIDv4 records, batches of ${BATCH}, ${IN_FLIGHT} in flight`);
+console.log(`node ${process.version}, ${new Date().toISOString()}\n`);
+benchMain({ DATABASE_POOL_SIZE: '4' }, async (bench, sql) => {
+  const mv = await bench.gql(`mutation { registerModel(input: { name: "churn" }) { urn } }`);
+  const version = await bench.gql(`mutation($m: String!) { registerModelVersion(input: { modelUrn: $m, framework: "onnx" }) { id urn } }`, { m: mv.registerModel.urn });
+  const dep = await bench.gql(`mutation { registerDeployment(input: { name: "churn-api" }) { id urn } }`);
+  await bench.gql(`mutation($i: ReviseDeploymentInput!) { reviseDeployment(input: $i) { urn } }`, {
+    i: { deploymentUrn: dep.registerDeployment.urn, traffic: [{ modelVersionUrn: version.registerModelVersion.urn, trafficShare: 1 }], validFrom: new Date(Date.now() - 30 * DAY_MS).toISOString() },
+  });
+  const ids = { deployment: dep.registerDeployment.urn, deploymentId: dep.registerDeployment.id, modelVersionId: version.registerModelVersion.id };
+  await rawTable(sql);
+  const rows: (string | number)[][] = [];
+  const lookupRows: (string | number)[][] = [];
 
-    for (const [kind, total, seed] of [['v7', TOTAL, 1000], ['v4', TOTAL_V4, 900_000]] as const) {
-      if (!total) continue;
-      let t0 = performance.now();
-      const batches = generate(total, kind, ids.deployment, seed);
-      const bytes = batches.reduce((n, b) => n + b.ipc.length, 0);
-      console.log(`${kind}: generated ${total} records in ${batches.length} Arrow batches in ${seconds(performance.now() - t0)} s (${(bytes / total).toFixed(0)} bytes/record)`);
-      const firstCut = kind === 'v7' ? Math.ceil(FIRST_LOOKUP_AT / BATCH) : 0;
-      let httpMs = 0;
-      if (firstCut) {
-        httpMs += await ingestHttp(bench, batches.slice(0, firstCut));
-        await sql.query('VACUUM (ANALYZE) prediction');
-        const l = await lookups(bench, batches.slice(0, firstCut).flatMap((b) => b.sampleIds));
-        lookupRows.push([`prediction(id) at ${FIRST_LOOKUP_AT.toLocaleString('en-US')} rows`, 1000, l.p50.toFixed(2), l.p99.toFixed(2)]);
-        console.log(`  lookups at ${FIRST_LOOKUP_AT} rows: p50 ${l.p50.toFixed(2)} ms, p99 ${l.p99.toFixed(2)} ms`);
-      }
-      httpMs += await ingestHttp(bench, batches.slice(firstCut));
-      const httpRate = total / (httpMs / 1000);
-      console.log(`  HTTP: ${total} records in ${seconds(httpMs)} s = ${Math.round(httpRate)} records/s`);
-      if (kind === 'v7') {
-        await sql.query('VACUUM (ANALYZE) prediction');
-        const l = await lookups(bench, batches.flatMap((b) => b.sampleIds));
-        lookupRows.push([`prediction(id) at ${total.toLocaleString('en-US')} rows`, 1000, l.p50.toFixed(2), l.p99.toFixed(2)]);
-        console.log(`  lookups at ${total} rows: p50 ${l.p50.toFixed(2)} ms, p99 ${l.p99.toFixed(2)} ms`);
-        const raw = await lookupSql(sql, batches.flatMap((b) => b.sampleIds));
-        lookupRows.push([`the lookup statement alone (pg, prepared) at ${total.toLocaleString('en-US')} rows`, 1000, raw.p50.toFixed(2), raw.p99.toFixed(2)]);
-        console.log(`  the statement alone: p50 ${raw.p50.toFixed(2)} ms, p99 ${raw.p99.toFixed(2)} ms; plan:\n${raw.plan}`);
-      }
-      t0 = performance.now();
-      const buffers = encodeAll(batches, ids);
-      console.log(`  encoded the raw COPY streams in ${seconds(performance.now() - t0)} s`);
-      batches.length = 0;
-      const rawMs = await copyRaw(bench.databaseUrl, buffers);
-      const rawRate = total / (rawMs / 1000);
-      console.log(`  raw COPY: ${total} records in ${seconds(rawMs)} s = ${Math.round(rawRate)} records/s`);
-      rows.push([`${kind === 'v7' ? 'UUIDv7 (time-ordered)' : 'UUIDv4 (random)'} ids`, total, seconds(httpMs), Math.round(httpRate), seconds(rawMs), Math.round(rawRate), `${((100 * httpRate) / rawRate).toFixed(0)} %`]);
+  for (const [kind, total, seed] of [['v7', TOTAL, 1000], ['v4', TOTAL_V4, 900_000]] as const) {
+    if (!total) continue;
+    let t0 = performance.now();
+    const batches = generate(total, kind, ids.deployment, seed);
+    const bytes = batches.reduce((n, b) => n + b.ipc.length, 0);
+    console.log(`${kind}: generated ${total} records in ${batches.length} Arrow batches in ${seconds(performance.now() - t0)} s (${(bytes / total).toFixed(0)} bytes/record)`);
+    const firstCut = kind === 'v7' ? Math.ceil(FIRST_LOOKUP_AT / BATCH) : 0;
+    let httpMs = 0;
+    if (firstCut) {
+      httpMs += await ingestHttp(bench, batches.slice(0, firstCut));
+      await sql.query('VACUUM (ANALYZE) prediction');
+      await lookups(bench, sql, batches.slice(0, firstCut).flatMap((b) => b.sampleIds), lookupRows, FIRST_LOOKUP_AT.toLocaleString('en-US'));
     }
-    const [{ n }] = (await sql.query(`SELECT count(*)::int AS n FROM prediction`)).rows;
-    console.log(`\nstored: ${n} predictions\n`);
-    console.log(table(['ids', 'records', 'HTTP s', 'HTTP records/s', 'raw COPY s', 'raw COPY records/s', 'HTTP / raw'], rows));
-    console.log();
-    console.log(table(['lookup (GraphQL over HTTP, one client)', 'requests', 'p50 ms', 'p99 ms'], lookupRows));
-  } catch (err) {
-    console.error(`the service printed:\n${bench.output()}`);
-    throw err;
-  } finally {
-    await sql.end();
-    await bench.close();
+    httpMs += await ingestHttp(bench, batches.slice(firstCut));
+    const httpRate = total / (httpMs / 1000);
+    console.log(`  HTTP: ${total} records in ${seconds(httpMs)} s = ${Math.round(httpRate)} records/s`);
+    if (kind === 'v7') {
+      await sql.query('VACUUM (ANALYZE) prediction');
+      await lookups(bench, sql, batches.flatMap((b) => b.sampleIds), lookupRows, total.toLocaleString('en-US'));
+      const raw = await lookupSql(sql, batches.flatMap((b) => b.sampleIds));
+      lookupRows.push([`the lookup statement alone (pg, prepared) at ${total.toLocaleString('en-US')} rows`, 1000, raw.p50.toFixed(2), raw.p99.toFixed(2)]);
+      console.log(`  the statement alone: p50 ${raw.p50.toFixed(2)} ms, p99 ${raw.p99.toFixed(2)} ms; plan:\n${raw.plan}`);
+    }
+    t0 = performance.now();
+    const buffers = encodeAll(batches, ids);
+    console.log(`  encoded the raw COPY streams in ${seconds(performance.now() - t0)} s`);
+    batches.length = 0;
+    const rawMs = await copyRaw(bench.databaseUrl, buffers);
+    const rawRate = total / (rawMs / 1000);
+    console.log(`  raw COPY: ${total} records in ${seconds(rawMs)} s = ${Math.round(rawRate)} records/s`);
+    rows.push([`${kind === 'v7' ? 'UUIDv7 (time-ordered)' : 'UUIDv4 (random)'} ids`, total, seconds(httpMs), Math.round(httpRate), seconds(rawMs), Math.round(rawRate), `${((100 * httpRate) / rawRate).toFixed(0)} %`]);
   }
-}
-
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
+  const [{ n }] = (await sql.query(`SELECT count(*)::int AS n FROM prediction`)).rows;
+  console.log(`\nstored: ${n} predictions\n`);
+  console.log(table(['ids', 'records', 'HTTP s', 'HTTP records/s', 'raw COPY s', 'raw COPY records/s', 'HTTP / raw'], rows));
+  console.log();
+  console.log(table(['lookup (GraphQL over HTTP, one client)', 'requests', 'p50 ms', 'p99 ms'], lookupRows));
 });

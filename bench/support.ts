@@ -4,6 +4,7 @@
  * percentiles and markdown tables.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -20,6 +21,11 @@ export interface BenchApp {
   databaseUrl: string;
   /** Runs a GraphQL request (as the admin unless `key` is given); throws on any error in the answer. */
   gql(query: string, variables?: Record<string, unknown>, key?: string): Promise<any>;
+  /**
+   * The same through `node:http` with one kept-alive connection: what a long-lived client (a UI backend, an
+   * SDK) pays. `fetch` (undici) adds ~0.3–0.5 ms of its own per request on this machine.
+   */
+  gqlKeepAlive(query: string, variables?: Record<string, unknown>): Promise<any>;
   /** The last lines the service printed (its log), for failures. */
   output(): string;
   close(): Promise<void>;
@@ -73,16 +79,84 @@ export async function startBenchApp(env: Record<string, string> = {}): Promise<B
         headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
         body: JSON.stringify({ query, variables }),
       });
-      const body = (await res.json()) as { errors?: unknown; data?: unknown };
-      if (body.errors) throw new Error(JSON.stringify(body.errors).slice(0, 500));
-      return body.data;
+      return dataOf(await res.json());
     },
+    gqlKeepAlive: keepAliveClient(url),
     output: () => service.output(),
     async close() {
       await service.stop();
       await db.cleanup();
     },
   };
+}
+
+function dataOf(body: { errors?: unknown; data?: unknown }): any {
+  if (body.errors) throw new Error(JSON.stringify(body.errors).slice(0, 500));
+  return body.data;
+}
+
+function keepAliveClient(url: string): BenchApp['gqlKeepAlive'] {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const { hostname, port } = new URL(url);
+  return (query, variables = {}) =>
+    new Promise((resolve, reject) => {
+      const body = JSON.stringify({ query, variables });
+      const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${BENCH_KEY}` };
+      const req = request({ agent, hostname, port, path: '/graphql', method: 'POST', headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () => {
+          try {
+            resolve(dataOf(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
+          } catch (err) {
+            reject(err);
+          }
+        });
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+}
+
+/**
+ * Lets the database come to rest after bulk writes before latency is timed: a CHECKPOINT (the ingest's dirty
+ * pages written out) and up to `maxSeconds` for autovacuum workers to finish.
+ */
+export async function settle(sql: Client, maxSeconds = 120): Promise<number> {
+  const t0 = performance.now();
+  await sql.query('CHECKPOINT');
+  for (let i = 0; i < maxSeconds; i++) {
+    const busy = await sql.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'`);
+    if (!busy.rows[0].n) break;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  return (performance.now() - t0) / 1000;
+}
+
+/**
+ * A benchmark's main: starts the service (`env`) with a `pg` client on its database, runs `work`, prints what
+ * the service printed when it fails, always closes both, and exits 1 on failure.
+ */
+export function benchMain(env: Record<string, string>, work: (bench: BenchApp, sql: Client) => Promise<void>): void {
+  const run = async () => {
+    const bench = await startBenchApp(env);
+    const sql = new Client({ connectionString: bench.databaseUrl });
+    await sql.connect();
+    try {
+      await work(bench, sql);
+    } catch (err) {
+      console.error(`the service printed:\n${bench.output()}`);
+      throw err;
+    } finally {
+      await sql.end();
+      await bench.close();
+    }
+  };
+  run().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
 }
 
 /** Runs SQL on a database URL with a short-lived client. */
@@ -104,6 +178,32 @@ export async function latency(n: number, work: () => Promise<unknown>, warmup = 
     await work();
     if (i >= warmup) times.push(performance.now() - start);
   }
+  return percentiles(times);
+}
+
+/**
+ * Times several ways of doing the same work on the same inputs: iteration `i` runs every `works[k](i)`,
+ * starting with a different one each time, so no way always finds the caches warmed by another. Returns
+ * p50 and p99 per way, after `warmup` untimed iterations.
+ */
+export async function interleaved(
+  n: number,
+  works: ((i: number) => Promise<unknown>)[],
+  warmup = 10,
+): Promise<{ p50: number; p99: number }[]> {
+  const times = works.map(() => [] as number[]);
+  for (let i = 0; i < n + warmup; i++) {
+    for (let j = 0; j < works.length; j++) {
+      const k = (i + j) % works.length;
+      const start = performance.now();
+      await works[k](i);
+      if (i >= warmup) times[k].push(performance.now() - start);
+    }
+  }
+  return times.map(percentiles);
+}
+
+function percentiles(times: number[]): { p50: number; p99: number } {
   times.sort((a, b) => a - b);
   const at = (p: number) => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))];
   return { p50: at(50), p99: at(99) };
