@@ -232,6 +232,27 @@ describe('POST /api/v1/predictions refuses bad input, stores none of it, and sta
     assert.equal((await app.post('/api/v1/predictions', arrowBody(rows(1, s.t.v2Only + 7 * HOUR)), ADMIN_KEY, ARROW)).status, 200);
   });
 
+  it('a body that ends before its Content-Length (the client went away), and no bytes of one request in the next', async () => {
+    const before = await stored();
+    const body = arrowBody(rows(40, s.t.v2Only + 9 * HOUR));
+    const url = new URL(`${app.url}/api/v1/predictions`);
+    await new Promise<void>((resolve) => {
+      const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': ARROW, 'content-length': body.length } });
+      req.on('error', () => resolve());
+      req.write(body.subarray(0, Math.floor(body.length / 2)), () => setTimeout(() => (req.destroy(), resolve()), 100));
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(await stored(), before, 'nothing of the broken-off request stored');
+    // Bodies and COPY streams reuse buffers: a large request, then a small one, each stores exactly its own rows.
+    const large = rows(300, s.t.v2Only + 10 * HOUR, { input: ['large'] });
+    const small = rows(2, s.t.v2Only + 11 * HOUR, { input: ['small'] });
+    assert.equal((await app.post('/api/v1/predictions', arrowBody(large), ADMIN_KEY, ARROW)).status, 200);
+    assert.equal((await app.post('/api/v1/predictions', arrowBody(small), ADMIN_KEY, ARROW)).status, 200);
+    assert.equal(await stored(), before + 302);
+    const got = await app.db.query<{ input: unknown }>(`SELECT input FROM prediction WHERE ts >= $1 ORDER BY ts`, [new Date(s.t.v2Only + 11 * HOUR)]);
+    assert.deepEqual(got.map((r) => r.input), [['small'], ['small']]);
+  });
+
   it('authenticates and authorizes like every route', async () => {
     const anonymous = await app.post('/api/v1/predictions', arrowBody(rows(1, s.t.v2Only)), null, ARROW);
     assert.equal(anonymous.status, 401);

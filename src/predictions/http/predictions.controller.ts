@@ -1,7 +1,8 @@
 /**
  * `POST /api/v1/predictions`: an Arrow IPC stream (`application/vnd.apache.arrow.stream`, any number of
- * record batches) or JSON lines (`application/x-ndjson`). The body is streamed: batches are decoded,
- * attributed and COPYed as they arrive, in one transaction — 200 means every record is stored (or was
+ * record batches) or JSON lines (`application/x-ndjson`). The body is streamed — batches are decoded,
+ * attributed and COPYed as they arrive — except an Arrow body of at most 16 MiB with a Content-Length, which
+ * is read whole and decoded in place (see `wholeBody`); either way in one transaction — 200 means every record is stored (or was
  * already, as a duplicate); any error means none of the request was.
  */
 import { Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
@@ -15,7 +16,7 @@ import { InvalidInputError, UnavailableError } from '../../platform/errors/error
 import { PredictionColumns } from '../ingest/columns';
 import { arrowBatches, jsonLineBatches } from '../ingest/decoders';
 import { PredictionIngestResult, PredictionIngestService } from '../ingest/prediction-ingest.service';
-import { limitedBody } from './body-stream';
+import { limitedBody, wholeBody } from './body-stream';
 
 export const ARROW_STREAM = 'application/vnd.apache.arrow.stream';
 const JSON_LINES = ['application/x-ndjson', 'application/jsonl', 'application/json-lines', 'application/jsonlines'];
@@ -35,8 +36,11 @@ export class PredictionsController {
     const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     const limit = this.config.predictions.maxBodyBytes;
     let batches: AsyncIterable<PredictionColumns>;
-    if (type === ARROW_STREAM) batches = arrowBatches(limitedBody(req, limit, 'Arrow'));
-    else if (JSON_LINES.includes(type)) batches = jsonLineBatches(limitedBody(req, limit, 'JSON lines'));
+    let whole: Awaited<ReturnType<typeof wholeBody>>;
+    if (type === ARROW_STREAM) {
+      whole = await wholeBody(req, limit);
+      batches = arrowBatches(whole?.bytes ?? limitedBody(req, limit, 'Arrow'));
+    } else if (JSON_LINES.includes(type)) batches = jsonLineBatches(limitedBody(req, limit, 'JSON lines'));
     else {
       throw new InvalidInputError(
         `Content-Type ${type || '(none)'} is not accepted here: send ${ARROW_STREAM} (an Arrow IPC stream) or application/x-ndjson (JSON lines).`,
@@ -48,6 +52,8 @@ export class PredictionsController {
       this.log.warn({ err: (err as Error).message, contentType: type }, 'prediction request refused; nothing of it was stored');
       if (isTransient(err)) throw new UnavailableError('The database is unavailable; nothing was stored. Retry later.');
       throw err;
+    } finally {
+      whole?.release(); // the decoded batches viewed its bytes; every one has been COPYed or dropped by now
     }
   }
 }

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { InvalidInputError } from '../../platform/errors/errors';
 import { Attributed } from './attribution';
 import { isValid, PredictionColumns, TextColumn } from './columns';
+import { BufferPool } from './buffer-pool';
 import { HEX, writeUid } from './prediction-uid';
 
 export const PREDICTION_COPY_COLUMNS =
@@ -30,7 +31,12 @@ export interface EncodedBatch {
   copy: Buffer;
   rows: number;
   rollup: RollupRow[];
+  /** Hands the buffer back for reuse; call once the COPY that sent it has finished (or will never run). */
+  release(): void;
 }
+
+/** COPY streams of batches in flight, reused (see BufferPool). */
+const buffers = new BufferPool(4, 16 << 20);
 
 function spanBytes(col: TextColumn | null, n: number): number {
   return col ? col.offsets[col.base + n] - col.offsets[col.base] : 0;
@@ -41,7 +47,7 @@ export function encodeCopy(cols: PredictionColumns, at: Attributed): EncodedBatc
   const size =
     SIGNATURE.length + 8 + 2 + n * (2 + FIELDS * 4 + 16 + 4 + 8 + 8 + 8 + 32 + 32 + 8) +
     spanBytes(cols.id, n) + spanBytes(cols.input, n) + spanBytes(cols.output, n) + spanBytes(cols.metadata, n);
-  const buf = Buffer.allocUnsafe(size);
+  const buf = buffers.take(size);
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   let pos = SIGNATURE.copy(buf, 0);
   view.setInt32(pos, 0);
@@ -155,7 +161,7 @@ export function encodeCopy(cols: PredictionColumns, at: Attributed): EncodedBatc
   }
   view.setInt16(pos, -1);
   pos += 2;
-  return { copy: buf.subarray(0, pos), rows: n, rollup: [...counts.values()] };
+  return { copy: buf.subarray(0, pos), rows: n, rollup: [...counts.values()], release: () => buffers.give(buf) };
 }
 
 function badHash(field: string, row: number): InvalidInputError {

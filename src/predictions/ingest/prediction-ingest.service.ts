@@ -101,7 +101,7 @@ export class PredictionIngestService implements OnApplicationBootstrap, OnModule
             return encodeCopy(cols, attributed);
           });
           await settle();
-          pending = inBatch(index, () => this.writer.write(encoded));
+          pending = inBatch(index, () => this.writer.write(encoded)).finally(encoded.release);
           pending.catch(() => undefined); // awaited by settle(); this only keeps it from being "unhandled"
         }
         await settle();
