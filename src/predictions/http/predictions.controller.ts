@@ -2,8 +2,8 @@
  * `POST /api/v1/predictions`: an Arrow IPC stream (`application/vnd.apache.arrow.stream`, any number of
  * record batches) or JSON lines (`application/x-ndjson`). The body is streamed — batches are decoded,
  * attributed and COPYed as they arrive — except an Arrow body of at most 16 MiB with a Content-Length, which
- * is read whole and decoded in place (see `wholeBody`); either way in one transaction — 200 means every record is stored (or was
- * already, as a duplicate); any error means none of the request was.
+ * is read whole and decoded in place (see `wholeBody`). Either way one transaction: 200 means every record
+ * is stored (or was already, as a duplicate); any error means none of the request was.
  */
 import { Controller, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import type { Request } from 'express';
