@@ -118,7 +118,7 @@ SELECT n.id::text AS "id", n.urn, n.name, n.owner_team AS "ownerTeam", n.domain,
 
 SELECT n.id::text AS "id", n.urn, n.name, n.owner_team AS "ownerTeam", n.domain, n.tags, n.classifications FROM model p JOIN node n ON n.id = p.id WHERE p.id = $1 FOR UPDATE OF p;
 
-SELECT p.id::text AS "id", p.name, p.kind, p.roles, p.teams, p.created_at AS "createdAt" FROM principal p ORDER BY p.name LIMIT 1000;
+SELECT p.id::text AS "id", p.name, p.kind, p.roles, p.teams, p.created_at AS "createdAt", p.disabled_at AS "disabledAt" FROM principal p ORDER BY p.name LIMIT 1000;
 
 SELECT r.id::text AS "id", r.deployment_id::text AS "deploymentId", r.model_version_id::text AS "modelVersionId", r.traffic_share::float8 AS "trafficShare", r.valid_from AS "validFrom", r.valid_to AS "validTo", r.recorded_at AS "recordedAt" FROM deployment_revision r WHERE r.deployment_id = $1 AND r.valid_to IS NULL;
 

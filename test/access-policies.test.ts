@@ -147,6 +147,54 @@ describe('JWT bearer tokens', () => {
     }
   });
 
+  it('disabling a principal refuses its tokens and keys from the next request; enabling lets it back; hostile names are refused', async () => {
+    const jwtApp = await startTestApp({ JWT_SECRET: secret, PEDIGREE_AUTH_CACHE_SECONDS: '60' });
+    try {
+      const carol = await sign({ sub: 'carol|sso', roles: ['reader'] });
+      assert.equal((await jwtApp.ok(`{ me { name } }`, {}, carol)).me.name, 'carol|sso');
+      const daveKey = await issueKey(jwtApp, 'dave', ['WRITER']);
+      assert.equal((await jwtApp.ok(`{ me { name disabledAt } }`, {}, daveKey)).me.disabledAt, null);
+      const disable = (name: string, key = ADMIN_KEY) => jwtApp.gql(`mutation($n: String!) { disablePrincipal(name: $n) { name kind roles disabledAt } }`, { n: name }, key);
+      const enable = (name: string) => jwtApp.gql(`mutation($n: String!) { enablePrincipal(name: $n) { name disabledAt } }`, { n: name });
+
+      // A JWT user unknown to the database is recorded as a disabled user with no roles; the cache (60 s) does
+      // not delay it on this replica.
+      const off = await disable('carol|sso');
+      assert.equal(off.errors, undefined);
+      assert.deepEqual({ ...off.data!.disablePrincipal, disabledAt: typeof off.data!.disablePrincipal.disabledAt },
+        { name: 'carol|sso', kind: 'USER', roles: [], disabledAt: 'string' });
+      const refused = await jwtApp.gql(`{ me { name } }`, {}, carol);
+      assert.equal(codeOf(refused), 'UNAUTHENTICATED');
+      assert.match(refused.errors![0].message, /^Authentication failed/, 'the same words as any bad credential');
+      assert.equal(codeOf(await disable('dave')), undefined);
+      assert.equal(codeOf(await jwtApp.gql(`{ me { name } }`, {}, daveKey)), 'UNAUTHENTICATED', 'its API keys too');
+      const again = await disable('dave');
+      assert.equal(again.data!.disablePrincipal.disabledAt, (await disable('dave')).data!.disablePrincipal.disabledAt, 'disabling twice keeps the first time');
+
+      assert.equal((await enable('carol|sso')).data!.enablePrincipal.disabledAt, null);
+      assert.equal((await jwtApp.ok(`{ me { name } }`, {}, carol)).me.name, 'carol|sso');
+      await enable('dave');
+      assert.equal((await jwtApp.ok(`{ me { name } }`, {}, daveKey)).me.name, 'dave');
+
+      const self = await disable('admin');
+      assert.equal(codeOf(self), 'BAD_USER_INPUT');
+      assert.match(self.errors![0].message, /cannot disable yourself/);
+      assert.equal(codeOf(await disable('carol|sso', daveKey)), 'FORBIDDEN', 'a writer may not');
+      assert.equal(codeOf(await enable('nobody-at-all')), 'NOT_FOUND');
+      for (const name of ['', 'x'.repeat(201), "a'; DROP TABLE principal; --", '../admin', 'white space']) {
+        const res = await disable(name);
+        assert.equal(codeOf(res), 'BAD_USER_INPUT', name.slice(0, 20));
+      }
+      assert.equal((await jwtApp.ok(`{ me { name } }`)).me.name, 'admin', 'still serving');
+      const audited = await jwtApp.db.query<{ action: string; outcome: string }>(
+        `SELECT action, outcome FROM audit_log WHERE action IN ('disablePrincipal', 'enablePrincipal') ORDER BY seq`,
+      );
+      assert.ok(audited.filter((a) => a.action === 'disablePrincipal' && a.outcome === 'succeeded').length >= 3, JSON.stringify(audited));
+    } finally {
+      await jwtApp.close();
+    }
+  });
+
   it('JWKS: tokens signed by the issuer’s key are accepted; other issuers and keys are not', async () => {
     const { publicKey, privateKey } = await generateKeyPair('RS256');
     const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };

@@ -4,12 +4,12 @@ import { Sql } from '../platform/database/db';
 import { groupRows } from '../platform/database/group';
 import { ApiKeyInfo, Principal, PrincipalKind, Role } from './principal.types';
 
-const PRINCIPAL_COLUMNS = `p.id::text AS "id", p.name, p.kind, p.roles, p.teams, p.created_at AS "createdAt"`;
+const PRINCIPAL_COLUMNS = `p.id::text AS "id", p.name, p.kind, p.roles, p.teams, p.created_at AS "createdAt", p.disabled_at AS "disabledAt"`;
 const KEY_COLUMNS = `k.id::text AS "id", k.name, k.prefix, k.created_at AS "createdAt", k.expires_at AS "expiresAt",
   k.revoked_at AS "revokedAt", k.last_used_at AS "lastUsedAt"`;
 
 export interface KeyLookup {
-  principal: Principal & { disabledAt: Date | null };
+  principal: Principal;
   expiresAt: Date | null;
   revokedAt: Date | null;
 }
@@ -17,12 +17,12 @@ export interface KeyLookup {
 export class AccessRepository {
   /** Finds the key and its principal, and records the use (at most once a minute per key), in one statement. */
   async findByKeyHash(sql: Sql, hash: Buffer): Promise<KeyLookup | undefined> {
-    const rows = await sql.query<Principal & { disabledAt: Date | null; expiresAt: Date | null; revokedAt: Date | null }>(
+    const rows = await sql.query<Principal & { expiresAt: Date | null; revokedAt: Date | null }>(
       `WITH k AS (SELECT * FROM api_key WHERE key_hash = $1),
             touch AS (UPDATE api_key SET last_used_at = now()
                        WHERE id = (SELECT id FROM k) AND revoked_at IS NULL
                          AND (last_used_at IS NULL OR last_used_at < now() - interval '60 seconds'))
-       SELECT ${PRINCIPAL_COLUMNS}, p.disabled_at AS "disabledAt", k.expires_at AS "expiresAt", k.revoked_at AS "revokedAt"
+       SELECT ${PRINCIPAL_COLUMNS}, k.expires_at AS "expiresAt", k.revoked_at AS "revokedAt"
          FROM k JOIN principal p ON p.id = k.principal_id`,
       [hash],
     );
@@ -40,6 +40,26 @@ export class AccessRepository {
       [p.name, p.kind, p.roles, p.teams],
     );
     return rows[0];
+  }
+
+  /**
+   * Disables (now, or keeps the earlier time) or re-enables a principal by name. Disabling a name with no row
+   * — a JWT user who never had a key — creates a disabled user with no roles, so its tokens are refused too.
+   */
+  async setDisabled(sql: Sql, name: string, disabled: boolean): Promise<Principal | undefined> {
+    const rows = disabled
+      ? await sql.query<Principal>(
+          `INSERT INTO principal AS p (name, kind, roles, teams, disabled_at) VALUES ($1, 'user', '{}', '{}', now())
+           ON CONFLICT (name) DO UPDATE SET disabled_at = COALESCE(p.disabled_at, now())
+           RETURNING ${PRINCIPAL_COLUMNS}`,
+          [name],
+        )
+      : await sql.query<Principal>(`UPDATE principal p SET disabled_at = NULL WHERE p.name = $1 RETURNING ${PRINCIPAL_COLUMNS}`, [name]);
+    return rows[0];
+  }
+
+  async disabledNames(sql: Sql): Promise<string[]> {
+    return (await sql.query<{ name: string }>(`SELECT name FROM principal WHERE disabled_at IS NOT NULL`)).map((r) => r.name);
   }
 
   async findPrincipalByName(sql: Sql, name: string): Promise<Principal | undefined> {

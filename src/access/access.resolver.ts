@@ -3,7 +3,7 @@ import { Authorize } from '../platform/auth/auth.decorators';
 import { listLoader, RequestContext, requestLoader } from '../platform/graphql/request-context';
 import { AccessService, Caller } from './access.service';
 import { CurrentCaller } from './current-caller.decorator';
-import { ApiKeyInfo, CreateApiKeyInput, CreatedApiKey, CreatePrincipalInput, Principal } from './principal.types';
+import { ApiKeyInfo, CreateApiKeyInput, CreatedApiKey, CreatePrincipalInput, Principal, PrincipalNameArgs } from './principal.types';
 
 @Resolver(() => Principal)
 export class AccessResolver {
@@ -25,6 +25,22 @@ export class AccessResolver {
   @Authorize('admin', 'Principal')
   createPrincipal(@Args('input') input: CreatePrincipalInput): Promise<Principal> {
     return this.access.createPrincipal(input);
+  }
+
+  @Mutation(() => Principal, {
+    description:
+      'Disables a principal at once: its API keys and JWTs are refused from the next request (other replicas within ' +
+      'PEDIGREE_AUTH_CACHE_SECONDS). A name not yet known (a JWT user) is recorded as a disabled user. You cannot disable yourself.',
+  })
+  @Authorize('admin', 'Principal')
+  disablePrincipal(@Args() args: PrincipalNameArgs, @CurrentCaller() caller: Caller): Promise<Principal> {
+    return this.access.setPrincipalDisabled(caller, args.name, true);
+  }
+
+  @Mutation(() => Principal, { description: 'Lets a disabled principal authenticate again (its revoked keys stay revoked).' })
+  @Authorize('admin', 'Principal')
+  enablePrincipal(@Args() args: PrincipalNameArgs, @CurrentCaller() caller: Caller): Promise<Principal> {
+    return this.access.setPrincipalDisabled(caller, args.name, false);
   }
 
   @Mutation(() => CreatedApiKey, { description: 'Issues an API key; the secret is returned once.' })

@@ -21,7 +21,7 @@ import { AppAbility, catalogSubject, EntityAttributes, scopeOf } from './ability
 import { FailureLimiter } from './failure-limiter';
 import type { GuardedRequest } from './field-guard';
 import { JwtVerifier } from './jwt';
-import { KeyCache } from './key-cache';
+import { DisabledNames, KeyCache } from './key-cache';
 import { PolicyService } from './policy.service';
 import { ApiKeyInfo, CreatedApiKey, Principal, PrincipalKind, Role } from './principal.types';
 
@@ -53,6 +53,8 @@ type AuthRequest = Pick<Request, 'headers' | 'ip'> & { id?: unknown; caller?: Ca
 export class AccessService {
   private readonly repo = new AccessRepository();
   private readonly keys: KeyCache;
+  /** Names of disabled principals, for JWTs (API keys carry their principal's state in the key lookup). */
+  private readonly disabled: DisabledNames;
   private readonly failures: FailureLimiter;
   private readonly jwt?: JwtVerifier;
 
@@ -63,6 +65,7 @@ export class AccessService {
     private readonly audit: AuditService,
   ) {
     this.keys = new KeyCache(config.authCacheSeconds * 1000);
+    this.disabled = new DisabledNames(config.authCacheSeconds * 1000, () => this.repo.disabledNames(this.db));
     this.failures = new FailureLimiter(config.authMaxFailuresPerMinute);
     if (config.jwt) this.jwt = new JwtVerifier(config.jwt);
   }
@@ -100,7 +103,8 @@ export class AccessService {
     const credential = match[1];
     if (this.jwt && JwtVerifier.looksLikeJwt(credential)) {
       const id = await this.jwt.verify(credential);
-      return id && { id: `jwt:${id.name}`, name: id.name, kind: PrincipalKind.USER, roles: id.roles, teams: id.teams, createdAt: new Date(0) };
+      if (!id || (await this.disabled.has(id.name))) return undefined;
+      return { id: `jwt:${id.name}`, name: id.name, kind: PrincipalKind.USER, roles: id.roles, teams: id.teams, createdAt: new Date(0), disabledAt: null };
     }
     if (credential.length > 512) return undefined;
     const hash = digest(credential);
@@ -109,8 +113,7 @@ export class AccessService {
     if (!found || found.revokedAt || found.principal.disabledAt) return undefined;
     if (found.expiresAt && found.expiresAt.getTime() <= Date.now()) return undefined;
     this.keys.set(cacheKey, found);
-    const { disabledAt: _disabled, ...principal } = found.principal;
-    return principal;
+    return found.principal;
   }
 
   /**
@@ -209,6 +212,16 @@ export class AccessService {
   async createPrincipal(input: { name: string; kind: PrincipalKind; roles: Role[]; teams: string[] }): Promise<Principal> {
     const principal = await this.repo.upsertPrincipal(this.db, { ...input, roles: [...new Set(input.roles)], teams: [...new Set(input.teams)] });
     this.keys.clear(); // roles or teams may have changed
+    return principal;
+  }
+
+  /** Disables or re-enables a principal by name; see the `disablePrincipal` mutation. */
+  async setPrincipalDisabled(caller: Caller, name: string, disabled: boolean): Promise<Principal> {
+    if (disabled && name === caller.principal.name) throw new InvalidInputError('You cannot disable yourself; ask another admin.');
+    const principal = await this.repo.setDisabled(this.db, name, disabled);
+    if (!principal) throw new NotFoundError(`No principal named "${name}".`);
+    this.keys.clear();
+    this.disabled.invalidate();
     return principal;
   }
 

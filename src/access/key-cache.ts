@@ -32,3 +32,47 @@ export class KeyCache {
     this.entries.clear();
   }
 }
+
+/**
+ * The names of disabled principals, reloaded at most once per TTL (at once after `invalidate`; every time when
+ * the TTL is 0); concurrent callers share one reload, and a reload that started before an invalidation does
+ * not count as fresh. Disabling is rare and the set is small, so it is held whole.
+ */
+export class DisabledNames {
+  private names = new Set<string>();
+  private loadedAt = -Infinity;
+  private generation = 0;
+  private loading?: { generation: number; done: Promise<void> };
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly load: () => Promise<string[]>,
+  ) {}
+
+  async has(name: string): Promise<boolean> {
+    if (this.ttlMs <= 0) return (await this.load()).includes(name);
+    if (Date.now() - this.loadedAt >= this.ttlMs) await this.reload();
+    return this.names.has(name);
+  }
+
+  invalidate(): void {
+    this.generation += 1;
+    this.loadedAt = -Infinity;
+  }
+
+  private reload(): Promise<void> {
+    const generation = this.generation;
+    if (this.loading?.generation === generation) return this.loading.done;
+    const done = this.load().then((names) => {
+      if (this.generation !== generation) return;
+      this.names = new Set(names);
+      this.loadedAt = Date.now();
+    });
+    const loading = { generation, done };
+    this.loading = loading;
+    void done.finally(() => {
+      if (this.loading === loading) this.loading = undefined;
+    }).catch(() => undefined);
+    return done;
+  }
+}

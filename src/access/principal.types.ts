@@ -1,4 +1,4 @@
-import { Field, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { ArgsType, Field, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { ArrayMaxSize, IsEnum, IsOptional, Matches, MaxLength, MinLength } from 'class-validator';
 
 export enum PrincipalKind {
@@ -29,6 +29,8 @@ export class Principal {
   @Field(() => [Role]) roles: Role[];
   @Field(() => [String]) teams: string[];
   @Field() createdAt: Date;
+  @Field(() => Date, { nullable: true, description: 'When the principal was disabled: its API keys and tokens are refused since.' })
+  disabledAt: Date | null;
 }
 
 @ObjectType()
@@ -70,4 +72,13 @@ export class CreateApiKeyInput {
   @Field() @MinLength(1) @MaxLength(200) principalName: string;
   @Field() @MinLength(1) @MaxLength(200) name: string;
   @Field(() => Date, { nullable: true }) @IsOptional() expiresAt?: Date;
+}
+
+@ArgsType()
+export class PrincipalNameArgs {
+  @Field({ description: 'A principal’s name: an API-key principal, or the name a JWT carries (its `sub` by default).' })
+  @MinLength(1)
+  @MaxLength(200)
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9._@:|-]*$/, { message: 'name may contain letters, digits and . _ @ : | - only' })
+  name: string;
 }
