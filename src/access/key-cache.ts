@@ -1,7 +1,8 @@
 /**
- * A short-lived cache of successful API-key lookups, so a busy client does not pay a database round trip
- * per request. Expiry is still checked on every use; revoking a key or changing a principal through this
- * service clears the cache at once, and other replicas see the change within the TTL.
+ * Short-lived authentication caches. `KeyCache`: successful API-key lookups, so a busy client does not pay a
+ * database round trip per request. Expiry is still checked on every use; revoking a key or changing a
+ * principal through this service clears the cache at once, and other replicas see the change within the TTL.
+ * `DisabledNames`: the disabled principals, for JWTs.
  */
 import type { KeyLookup } from './access.repository';
 
