@@ -26,6 +26,7 @@ const REPORT = `query($u: String!, $t: DateTime) { modelVersionReport(urn: $u, a
   trainingRuns { runId depth gpuType gpuCount gpuHours energyKwh params metrics codeVersion { commitSha path } }
   compute { trainingRuns gpuHours energyKwh gpus }
   data { kind urn ownerTeam domain classifications path { kind urn withheld } }
+  stageChanges { fromStage toStage changedAt }
   stageHistory { stage requestedBy decidedBy status }
   policies
   serving { urn windows { trafficShare predictionCount to } }
@@ -84,6 +85,7 @@ describe('model version report', () => {
     assert.ok(r.data.some((d: any) => d.kind === 'FEATURE_VIEW' && d.urn === s.features));
     assert.ok(r.findings.some((f: any) => f.severity === 'info' && f.message.includes('PII') && f.message.includes(s.rawV)));
     assert.deepEqual(r.stageHistory.map((h: any) => [h.stage, h.requestedBy, h.decidedBy, h.status]), [['production', 'admin', 'second-pair-of-eyes', 'approved']]);
+    assert.deepEqual(r.stageChanges.map((c: any) => [c.fromStage, c.toStage]), [['none', 'production']]);
     assert.ok(r.policies.includes('risk-models'));
     assert.deepEqual(r.serving.map((d: any) => d.windows.map((w: any) => [w.trafficShare, w.predictionCount])), [[[1, 2], [0.9, 1]]]);
     assert.equal(r.auditLog.ok, true);
@@ -103,8 +105,25 @@ describe('model version report', () => {
     assert.deepEqual(a.serving.map((d: any) => d.windows.map((w: any) => w.trafficShare)), [[1]], 'no canary window yet');
     assert.equal(a.serving[0].windows[0].to, null, 'still serving at that moment');
     assert.doesNotMatch(JSON.stringify(a), /credit@2/, 'version 2 is not mentioned');
+    assert.deepEqual([a.stage, a.stageChanges], ['none', []], 'promoted only later');
     const now = (await report(s.v1)).r;
     assert.notEqual(now.header.digest, a.header.digest);
+  });
+
+  it('records every stage change, whatever the path, and states the stage as of any time exactly', async () => {
+    const set = (stage: string) => app.ok(`mutation($u: String!, $s: ModelStage!) { setModelVersionStage(input: { urn: $u, stage: $s }) { stage } }`, { u: s.v2, s: stage });
+    await set('STAGING');
+    await set('STAGING'); // no change, no row
+    await set('ARCHIVED');
+    const { r } = await report(s.v2);
+    assert.deepEqual(r.stageChanges.map((c: any) => [c.fromStage, c.toStage]), [['none', 'staging'], ['staging', 'archived']]);
+    assert.equal(r.stage, 'archived');
+    // Times print in milliseconds and are stored in microseconds: the first change is in effect 1 ms after its printed time.
+    const between = (await report(s.v2, new Date(Date.parse(r.stageChanges[0].changedAt) + 1))).r;
+    assert.deepEqual([between.stage, between.stageChanges.length], ['staging', 1]);
+    const md = await (await fetch(`${app.url}/api/v1/reports/model-version?urn=${encodeURIComponent(s.v2)}&format=markdown`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).text();
+    assert.match(md, /## Stage history/);
+    assert.match(md, /\| staging \| archived \|/);
   });
 
   it('needs audit on the model version; a partial reader sees withheld placeholders; reading is audited', async () => {

@@ -73,16 +73,15 @@ export class ModelVersionReportService {
     const model = await this.reader.visible(ctx, mv.parentId as string);
     const trainingRuns = this.trainingRuns(graph, entities);
     const data = this.data(graph, entities);
-    const [stageHistory, policies, serving, deadLetters, auditLog] = await Promise.all([
+    const [stageChanges, stageHistory, policies, serving, deadLetters, auditLog] = await Promise.all([
+      this.stageRequests.changesOf(mv.id, asOf),
       this.stageHistory(mv.id, asOf),
       this.coveringPolicies(mv, asOf),
       this.serving(ctx, mv.id, asOf),
       this.deadLetters(urn, asOf),
       this.audit.verify(mv.createdAt as Date, asOf),
     ]);
-    const stage = (mv.stageChangedAt as Date | null) && (mv.stageChangedAt as Date) > asOf
-      ? (stageHistory.filter((r) => r.status === 'approved').pop()?.stage ?? 'none')
-      : String(mv.stage);
+    const stage = stageChanges.at(-1)?.toStage ?? 'none';
     const withheld = graph.nodes.filter((n) => n.redacted).length + serving.withheld;
     const body: Body = {
       modelUrn: model?.urn ?? '(withheld)',
@@ -101,6 +100,7 @@ export class ModelVersionReportService {
         gpus: trainingRuns.filter((r) => r.gpuType).map((r) => `${r.gpuType} × ${r.gpuCount ?? 1}`),
       },
       data,
+      stageChanges,
       stageHistory,
       policies,
       serving: serving.deployments,

@@ -80,6 +80,8 @@ function modelVersionSections(r: ModelVersionReport): Section[] {
         t.gpuType ? `${t.gpuType} × ${t.gpuCount ?? 1}` : null, t.gpuHours, t.energyKwh, kv(t.params), kv(t.metrics)]) },
       lines: [`Compute over ${r.compute.trainingRuns} training run(s): ${r.compute.gpuHours} GPU-hours, ${r.compute.energyKwh} kWh.`] },
     { title: 'Data', table: dataTable(r.data), paths: r.data.map((d) => d.path) },
+    { title: 'Stage history', table: { head: ['from', 'to', 'changed'], rows: r.stageChanges.map((c) => [c.fromStage, c.toStage, text(c.changedAt)]) },
+      lines: [`Stage at ${text(r.header.asOf)}: ${r.stage}.`] },
     { title: 'Governance', table: { head: ['stage', 'requested by', 'reason', 'requested', 'status', 'decided by', 'decided'],
       rows: r.stageHistory.map((s) => [s.stage, s.requestedBy, s.reason, text(s.createdAt), s.status, s.decidedBy, text(s.decidedAt)]) },
       lines: [`Access policies covering it: ${r.policies.join(', ') || 'none'}.`] },

@@ -80,6 +80,13 @@ export class ReportStageRequest {
 }
 
 @ObjectType()
+export class ReportStageChange {
+  @Field() fromStage: string;
+  @Field() toStage: string;
+  @Field() changedAt: Date;
+}
+
+@ObjectType()
 export class ReportServingWindow {
   @Field() from: Date;
   @Field(() => Date, { nullable: true, description: 'Null while still serving at asOf.' }) to: Date | null;
@@ -149,7 +156,9 @@ export class ModelVersionReport {
   @Field(() => [ReportTrainingRun]) trainingRuns: ReportTrainingRun[];
   @Field(() => ReportCompute) compute: ReportCompute;
   @Field(() => [ReportDataItem], { description: 'Every upstream dataset version and feature view.' }) data: ReportDataItem[];
-  @Field(() => [ReportStageRequest]) stageHistory: ReportStageRequest[];
+  @Field(() => [ReportStageChange], { description: 'Every change of its stage up to asOf, oldest first (recorded by the database).' })
+  stageChanges: ReportStageChange[];
+  @Field(() => [ReportStageRequest], { description: 'Stage requests and their four-eyes decisions up to asOf.' }) stageHistory: ReportStageRequest[];
   @Field(() => [String], { description: 'Names of the access policies whose conditions cover this model version.' }) policies: string[];
   @Field(() => [ReportDeployment]) serving: ReportDeployment[];
   @Field(() => Int, { description: 'Dead-lettered events that mention it.' }) deadLetters: number;

@@ -41,3 +41,10 @@ export class DecideArgs {
   @Field({ description: 'true approves, false denies.' }) @IsBoolean() approve: boolean;
   @Field(() => String, { nullable: true }) @IsOptional() @MaxLength(2000) note?: string;
 }
+
+/** One change of a model version's stage, as the database recorded it. */
+export interface StageChange {
+  fromStage: string;
+  toStage: string;
+  changedAt: Date;
+}

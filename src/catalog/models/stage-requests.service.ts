@@ -14,7 +14,7 @@ import { NodeKind } from '../nodes/node.types';
 import { resolveRef } from '../nodes/refs';
 import { ModelStage } from './model.types';
 import { ModelsService } from './models.service';
-import { RequestStatus, StageRequest } from './stage-request.types';
+import { RequestStatus, StageChange, StageRequest } from './stage-request.types';
 
 const COLUMNS = `r.id::text AS "id", n.urn AS "modelVersionUrn", r.stage, r.requester AS "requestedBy", r.reason,
   r.archive_existing AS "archiveExisting",
@@ -88,6 +88,15 @@ export class StageRequestsService {
     const out = new Map<string, StageRequest[]>();
     for (const { versionId, ...r } of rows) out.set(versionId, [...(out.get(versionId) ?? []), r]);
     return out;
+  }
+
+  /** Every stage change of one model version up to `asOf` (a trigger records them all), oldest first. */
+  async changesOf(id: string, asOf: Date): Promise<StageChange[]> {
+    return this.db.query<StageChange>(
+      `SELECT from_stage AS "fromStage", to_stage AS "toStage", changed_at AS "changedAt" FROM model_stage_change
+        WHERE model_version_id = $1 AND changed_at <= $2 ORDER BY changed_at, id`,
+      [id, asOf],
+    );
   }
 
   private async byId(sql: Sql, id: string): Promise<StageRequest> {
