@@ -16,20 +16,12 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import { generateDatasets, judgedQueries, score } from './search-catalog';
-import { BenchApp, benchMain, inParallel, interleaved, settle, table } from './support';
+import { BenchApp, benchMain, inParallel, interleaved, outboxEmpty, settle, table } from './support';
 import { rng } from '../test/support/random';
 
 const DATASETS = Number(process.env.BENCH_SEARCH_DATASETS ?? 2000);
 const ENTITIES = Number(process.env.BENCH_SEARCH_ENTITIES ?? 1_000_000);
 const SPEED_REQUESTS = 1000;
-
-async function outboxEmpty(sql: Client, timeoutMs = 1_800_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while ((await sql.query(`SELECT count(*)::int AS n FROM search_outbox`)).rows[0].n > 0) {
-    if (Date.now() > deadline) throw new Error('the search outbox did not drain in time');
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 async function register(bench: BenchApp, datasets: ReturnType<typeof generateDatasets>): Promise<void> {
   const batches: (typeof datasets)[] = [];

@@ -119,6 +119,15 @@ function keepAliveClient(url: string): BenchApp['gqlKeepAlive'] {
     });
 }
 
+/** Waits until the search indexer has emptied its outbox (everything written so far is searchable). */
+export async function outboxEmpty(sql: Client, timeoutMs = 1_800_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await sql.query(`SELECT count(*)::int AS n FROM search_outbox`)).rows[0].n > 0) {
+    if (Date.now() > deadline) throw new Error('the search outbox did not drain in time');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 /**
  * Lets the database come to rest after bulk writes before latency is timed: a CHECKPOINT (the ingest's dirty
  * pages written out) and up to `maxSeconds` for autovacuum workers to finish.
