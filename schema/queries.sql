@@ -66,7 +66,7 @@ SELECT context_id::text AS "contextId", node_id::text AS "nodeId" FROM ( SELECT 
 
 SELECT context_id::text AS "contextId", node_id::text AS "nodeId" FROM context_member WHERE node_id = ANY($1::bigint[]) ORDER BY context_id;
 
-SELECT dv.id::text AS "id", dv.dataset_id::text AS "datasetId", dv.version, dv.content_hash AS "hash" FROM unnest($1::bigint[], $2::text[]) AS x(d, h) CROSS JOIN LATERAL (SELECT * FROM dataset_version WHERE dataset_id = x.d AND content_hash = x.h) dv UNION ALL SELECT l.* FROM unnest($3::bigint[]) AS p(id) CROSS JOIN LATERAL (SELECT id::text, dataset_id::text, version, content_hash FROM dataset_version WHERE dataset_id = p.id ORDER BY version DESC LIMIT 1) l;
+SELECT dv.id::text AS "id", dv.dataset_id::text AS "datasetId", dv.version, dv.content_hash AS "hash", dv.columns = '[]'::jsonb AS "noColumns", dv.location_uri IS NULL AS "noLocation" FROM unnest($1::bigint[], $2::text[]) AS x(d, h) CROSS JOIN LATERAL (SELECT * FROM dataset_version WHERE dataset_id = x.d AND content_hash = x.h) dv UNION ALL SELECT l.* FROM unnest($3::bigint[]) AS p(id) CROSS JOIN LATERAL (SELECT id::text, dataset_id::text, version, content_hash, columns = '[]'::jsonb, location_uri IS NULL FROM dataset_version WHERE dataset_id = p.id ORDER BY version DESC LIMIT 1) l;
 
 SELECT e.id::text AS "id", e.from_node::text AS "fromId", e.to_node::text AS "toId", e.kind, e.valid_from AS "validFrom", e.valid_to AS "validTo", e.recorded_at AS "recordedAt" FROM edge e WHERE e.from_node = ANY($1::bigint[]) AND e.valid_to IS NULL LIMIT $2;
 

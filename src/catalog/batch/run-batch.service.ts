@@ -77,21 +77,26 @@ export class RunBatchService {
 
   async apply(tx: Sql, runs: readonly ObservedRun[]): Promise<RunBatchResult> {
     if (runs.length === 0) return { runs: 0, datasetVersionsCreated: 0, edgesOpened: 0 };
-    const nodes = this.writer.nodes;
-    const bindings = await bindVersions(tx, nodes, runs);
+    // Runs, jobs, job memberships and code edges first: binding versions locks the datasets that get new
+    // versions until commit, and concurrent batches writing the same datasets wait for that lock, so the less
+    // comes after it the better.
     const { idOf: runIds, times: timeOf } = await this.upsertRuns(tx, runs);
+    const runOf = (r: ObservedRun) => runIds.get(r.runKey)!;
+    const timesOf = (r: ObservedRun) => timeOf.get(runOf(r))!;
     const jobIds = await this.upsertJobs(tx, runs);
+    await this.contexts.addMemberPairs(tx, runs.filter((r) => r.job).map((r) => ({ contextId: jobIds.get(jobContextUrn(r.job!))!, nodeId: runOf(r) })));
     const codeIds = await this.upsertCode(tx, runs);
+    let opened = await this.lineage.openEdges(tx, runs.filter((r) => r.code).map((r) => ({
+      fromId: codeIds.get(codeVersionUrn(r.code!.repositoryUrl, r.code!.commitSha, r.code!.path))!, toId: runOf(r), kind: EdgeKind.CODE, validFrom: inputEdgeTime(timesOf(r)),
+    })));
+    const bindings = await bindVersions(tx, this.writer.nodes, runs);
     const edges: NewEdge[] = [];
     const links: Parameters<LineageService['recordColumnLineage']>[1] = [];
-    const members: { contextId: string; nodeId: string }[] = [];
     runs.forEach((r, i) => {
-      const id = runIds.get(r.runKey)!;
-      const t = timeOf.get(id)!;
+      const id = runOf(r);
+      const t = timesOf(r);
       for (const d of r.inputs) edges.push({ fromId: bindings.idOf(i, 'in', d), toId: id, kind: EdgeKind.INPUT, validFrom: inputEdgeTime(t) });
       for (const d of r.outputs) edges.push({ fromId: id, toId: bindings.idOf(i, 'out', d), kind: EdgeKind.OUTPUT, validFrom: outputEdgeTime(t) });
-      if (r.code) edges.push({ fromId: codeIds.get(codeVersionUrn(r.code.repositoryUrl, r.code.commitSha, r.code.path))!, toId: id, kind: EdgeKind.CODE, validFrom: inputEdgeTime(t) });
-      if (r.job) members.push({ contextId: jobIds.get(jobContextUrn(r.job))!, nodeId: id });
       for (const c of r.columnLineage) {
         links.push({
           runId: id, outputId: bindings.idOf(i, 'out', c.output), outputColumn: c.column,
@@ -99,13 +104,12 @@ export class RunBatchService {
         });
       }
     });
-    const opened = await this.lineage.openEdges(tx, edges);
+    opened += await this.lineage.openEdges(tx, edges);
     // Edges recorded earlier for runs that existed before this batch take the runs' merged times; edges of
     // new runs were opened with them already.
     const existed = [...timeOf.values()].filter((t) => !t.inserted);
     await this.lineage.redateRunEdges(tx, existed.map((t) => ({ runId: t.id, inputFrom: inputEdgeTime(t), outputFrom: outputEdgeTime(t) })));
     await this.lineage.recordColumnLineage(tx, links);
-    await this.contexts.addMemberPairs(tx, members);
     return { runs: runIds.size, datasetVersionsCreated: bindings.created, edgesOpened: opened };
   }
 

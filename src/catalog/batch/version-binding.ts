@@ -43,6 +43,8 @@ interface VersionState {
   statistics?: Record<string, unknown>;
   locationUri?: string;
   properties?: Record<string, unknown>;
+  /** For a stored version: what it lacks that an observation may fill in. */
+  lacks?: { columns: boolean; location: boolean };
 }
 
 export interface Bindings {
@@ -124,21 +126,25 @@ function lockAndReadParents(tx: Sql, claimed: string[], parentIds: string[]): Pr
  * that creates the next version for a key not seen (or a first version), as one-by-one application would.
  */
 async function knownVersions(tx: Sql, keys: { datasetId: string; hash: string }[], parents: ParentRow[], parentIds: string[]) {
-  const existing = await tx.query<{ id: string; datasetId: string; version: number; hash: string | null }>(
+  const existing = await tx.query<{ id: string; datasetId: string; version: number; hash: string | null; noColumns: boolean; noLocation: boolean }>(
     // Index probes per dataset (LATERAL), whatever the planner guesses about the arrays: history grows.
-    `SELECT dv.id::text AS "id", dv.dataset_id::text AS "datasetId", dv.version, dv.content_hash AS "hash"
+    `SELECT dv.id::text AS "id", dv.dataset_id::text AS "datasetId", dv.version, dv.content_hash AS "hash",
+            dv.columns = '[]'::jsonb AS "noColumns", dv.location_uri IS NULL AS "noLocation"
        FROM unnest($1::bigint[], $2::text[]) AS x(d, h)
        CROSS JOIN LATERAL (SELECT * FROM dataset_version WHERE dataset_id = x.d AND content_hash = x.h) dv
      UNION ALL
      SELECT l.* FROM unnest($3::bigint[]) AS p(id)
-       CROSS JOIN LATERAL (SELECT id::text, dataset_id::text, version, content_hash FROM dataset_version
+       CROSS JOIN LATERAL (SELECT id::text, dataset_id::text, version, content_hash, columns = '[]'::jsonb, location_uri IS NULL
+                             FROM dataset_version
                             WHERE dataset_id = p.id ORDER BY version DESC LIMIT 1) l`,
     [keys.map((k) => k.datasetId), keys.map((k) => k.hash), parentIds],
   );
   const byHash = new Map<string, VersionState>();
   const latest = new Map<string, VersionState>();
   for (const e of existing) {
-    const v: VersionState = { id: e.id, datasetId: e.datasetId, version: e.version, hash: e.hash, created: false };
+    const v: VersionState = {
+      id: e.id, datasetId: e.datasetId, version: e.version, hash: e.hash, created: false, lacks: { columns: e.noColumns, location: e.noLocation },
+    };
     if (e.hash !== null && !byHash.has(`${e.datasetId}\u0000${e.hash}`)) byHash.set(`${e.datasetId}\u0000${e.hash}`, v);
     const known = latest.get(e.datasetId);
     if (!known || known.version < e.version) latest.set(e.datasetId, v);
@@ -192,8 +198,13 @@ async function store(tx: Sql, nodes: NodeRepository, versions: VersionState[], p
       properties: v.properties,
     };
   });
-  const ids = await nodes.upsertMany(tx, upserts);
-  versions.forEach((v, i) => (v.id = ids.get(upserts[i].urn)!.id));
+  // New versions have numbers just taken under their datasets' locks: no need to look for them first. Known
+  // versions (their ids read with them) go through the node upsert only to merge facets they are given.
+  const fresh = await nodes.upsertNew(tx, upserts.filter((_, i) => versions[i].created));
+  await nodes.upsertMany(tx, upserts.filter((_, i) => !versions[i].created && versions[i].properties));
+  versions.forEach((v, i) => {
+    if (v.created) v.id = fresh.get(upserts[i].urn)!.id;
+  });
   const changed = [...next].filter(([id, n]) => parentOf.get(id)!.latest !== n);
   if (changed.length) {
     await tx.query(
@@ -201,12 +212,15 @@ async function store(tx: Sql, nodes: NodeRepository, versions: VersionState[], p
       [changed.map(([id]) => id), changed.map(([, n]) => n)],
     );
   }
-  const rows = versions.map((v) => ({
+  // A stored version is written only where an observation adds to it (statistics are merged in SQL).
+  const adds = (v: VersionState) => v.created || v.statistics || (v.lacks!.columns && v.columns?.length) || (v.lacks!.location && v.locationUri);
+  const rows = versions.filter(adds).map((v) => ({
     id: v.id, dataset_id: v.datasetId, version: v.version, content_hash: v.hash, location_uri: v.locationUri ?? null,
     columns: v.columns ? v.columns : null, statistics: v.statistics ? { columns: [], ...v.statistics } : null, created: v.created,
   }));
   // New versions are inserted; existing ones are updated only where something changes (an input read again
   // with the same facets writes nothing).
+  if (rows.length === 0) return;
   await tx.query(
     `WITH x AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, dataset_id bigint, version int, content_hash text,
                   location_uri text, columns jsonb, statistics jsonb, created boolean)),

@@ -144,6 +144,16 @@ export class NodeRepository {
     return out;
   }
 
+  /**
+   * `upsertMany` for nodes the caller knows to be new (a version number just taken under its dataset's lock):
+   * no read first. Still correct when one exists after all — it is upserted like any other.
+   */
+  async upsertNew(sql: Sql, nodes: readonly NodeUpsert[]): Promise<Map<string, { id: string; kind: NodeKind; inserted: boolean }>> {
+    const out = new Map<string, { id: string; kind: NodeKind; inserted: boolean }>();
+    if (nodes.length) await this.upsertPending(sql, nodes, out);
+    return out;
+  }
+
   private async upsertPending(sql: Sql, nodes: readonly NodeUpsert[], out: Map<string, { id: string; kind: NodeKind; inserted: boolean }>): Promise<void> {
     const rows = nodes.map((n) => ({
       kind: n.kind, urn: n.urn, name: n.name, parent_id: n.parentId ?? null, description: n.description ?? null,
