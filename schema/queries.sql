@@ -80,6 +80,8 @@ SELECT id FROM deployment WHERE id = $1 FOR UPDATE;
 
 SELECT id::text AS "id" FROM dataset_version WHERE dataset_id = $1 ORDER BY version DESC LIMIT 1;
 
+SELECT id::text AS "id", kind, urn, name, NULL::jsonb AS properties FROM node WHERE urn = ANY($1::text[]);
+
 SELECT id::text AS "id", kind, urn, name, parent_id::text AS "parentId" FROM node WHERE urn = $1;
 
 SELECT id::text AS "id", kind, urn, name, properties FROM node WHERE urn = ANY($1::text[]);

@@ -79,4 +79,26 @@ describe('POST /api/v1/lineage (OpenLineage, as Marquez accepts it)', () => {
     const { context } = await app.ok(`query { context(urn: "urn:pedigree:context:pipeline/airflow/orders.daily_load") { name members { urn } } }`);
     assert.deepEqual(context.members.map((m: any) => m.urn), [`urn:pedigree:run:${runId}`]);
   });
+
+  it('fills what a stored input version lacks from later reads, and nothing else', async () => {
+    const ns = 'postgres://db:5432';
+    const name = `shop.raw_${uuid().slice(0, 8)}`;
+    const read = async (facets: Record<string, unknown>) => {
+      const res = await app.post('/api/v1/lineage', olEvent({ runId: uuid(), eventType: 'COMPLETE', eventTime: '2026-03-02T10:00:00Z', inputs: [{ namespace: ns, name, facets }] }));
+      assert.equal(res.status, 201, res.text);
+    };
+    const VERSION = `query($urn: String!, $dataset: String!) { datasetVersion(urn: $urn) { columns { name type } properties } dataset(urn: $dataset) { latestVersion { version } } }`;
+    const vars = { urn: `urn:pedigree:dataset:${ns}/${name}@1`, dataset: `urn:pedigree:dataset:${ns}/${name}` };
+    await read({});
+    let got = await app.ok(VERSION, vars);
+    assert.deepEqual(got.datasetVersion.columns, [], 'a first read without a schema makes a version without columns');
+    await read(schemaFacet([['id', 'bigint']]));
+    got = await app.ok(VERSION, vars);
+    assert.deepEqual(got.datasetVersion.columns, [{ name: 'id', type: 'bigint' }], 'a later read brings the columns it lacked');
+    await read({ ...schemaFacet([['other', 'text']]), qualityNote: { _producer: 't', _schemaURL: 'u', note: 'checked' } });
+    got = await app.ok(VERSION, vars);
+    assert.deepEqual(got.datasetVersion.columns, [{ name: 'id', type: 'bigint' }], 'columns once known are not replaced by a read');
+    assert.equal(got.datasetVersion.properties['openlineage:qualityNote'].note, 'checked', 'new facets merge into the version');
+    assert.equal(got.dataset.latestVersion.version, 1, 'reads never create versions of a dataset that has one');
+  });
 });

@@ -64,8 +64,9 @@ async function upsertDatasets(tx: Sql, nodes: NodeRepository, keys: DatasetKey[]
      SELECT d.id::text AS "id", d.namespace, d.name FROM dataset d JOIN x ON x.id = d.id`,
     [JSON.stringify(rows)],
   );
+  const wanted = new Map(rows.map((r) => [r.id, r]));
   for (const s of stored) {
-    const want = rows.find((r) => r.id === s.id)!;
+    const want = wanted.get(s.id)!;
     if (s.namespace !== want.namespace || s.name !== want.name) {
       throw new ConflictError(`${datasetKey(want)} is already the dataset namespace "${s.namespace}", name "${s.name}".`);
     }

@@ -125,8 +125,10 @@ export class NodeRepository {
     if (nodes.length === 0) return out;
     // Most nodes of a batch usually exist unchanged (datasets read again, the same job): one indexed read
     // settles them, and only the rest go through the upsert.
-    const existing = await sql.query<{ id: string; kind: NodeKind; urn: string; name: string; properties: Record<string, unknown> }>(
-      `SELECT id::text AS "id", kind, urn, name, properties FROM node WHERE urn = ANY($1::text[])`,
+    // Stored properties are read only when some node brings properties to merge (datasets named again bring none).
+    const merging = nodes.some((n) => n.properties && Object.keys(n.properties).length);
+    const existing = await sql.query<{ id: string; kind: NodeKind; urn: string; name: string; properties: Record<string, unknown> | null }>(
+      `SELECT id::text AS "id", kind, urn, name, ${merging ? 'properties' : 'NULL::jsonb AS properties'} FROM node WHERE urn = ANY($1::text[])`,
       [nodes.map((n) => n.urn)],
     );
     const stored = new Map(existing.map((r) => [r.urn, r]));
@@ -136,7 +138,7 @@ export class NodeRepository {
       if (s.kind !== n.kind) throw new ConflictError(`URN ${n.urn} already names a ${s.kind}, not a ${n.kind}.`);
       out.set(n.urn, { id: s.id, kind: s.kind, inserted: false });
       const renamed = s.kind === NodeKind.RUN && s.name === s.urn.slice(RUN_URN_PREFIX.length) && n.name !== s.name;
-      const newProperties = Object.entries(n.properties ?? {}).some(([k, v]) => JSON.stringify(s.properties[k]) !== JSON.stringify(v));
+      const newProperties = Object.entries(n.properties ?? {}).some(([k, v]) => JSON.stringify(s.properties?.[k]) !== JSON.stringify(v));
       return renamed || newProperties;
     });
     if (pending.length === 0) return out;
