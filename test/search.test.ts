@@ -149,6 +149,42 @@ describe('search', () => {
   });
 });
 
+describe('deferred search signals', () => {
+  it("gathers a dataset's new versions and reads into one rebuild of its document once the window has passed", async () => {
+    const quiet = await startTestApp({ PEDIGREE_SEARCH_INDEXER: 'false' });
+    try {
+      const indexer = quiet.running.app.get(SearchIndexer);
+      const find = async (q: string) => (await quiet.ok(SEARCH, { q })).search.hits.map((h: { entity: { urn: string } }) => h.entity.urn);
+      const d = await dataset(quiet, 'public.glaciers', { description: 'Glacier measurements.' });
+      await indexer.drain();
+      const v1 = await datasetVersion(quiet, d, { columns: [{ name: 'ice_thickness', type: 'int' }] });
+      const v2 = await datasetVersion(quiet, d, { columns: [{ name: 'ice_thickness', type: 'int' }] });
+      await run(quiet, 'glacier-read-1', { inputs: [v1] });
+      await run(quiet, 'glacier-read-2', { inputs: [v2] });
+      const [{ id }] = await quiet.db.query<{ id: string }>(`SELECT id::text AS id FROM node WHERE urn = $1`, [d]);
+      const deferred = async () => quiet.db.query<{ node: string; n: number }>(
+        `SELECT node_id::text AS node, count(*)::int AS n FROM search_outbox WHERE deferred GROUP BY node_id`,
+      );
+      assert.deepEqual(await deferred(), [{ node: id, n: 4 }], 'two versions and two reads, each enqueued as the dataset itself, deferred');
+
+      // Within the window only immediate entries (the two runs) are taken; the dataset's document waits.
+      await indexer.drainOnce(5000, 3600);
+      assert.deepEqual(await deferred(), [{ node: id, n: 4 }]);
+      assert.deepEqual(await find('ice thickness'), [], 'the new columns are not indexed before the window has passed');
+      assert.equal((await find('glacier read 2'))[0], 'urn:pedigree:run:glacier-read-2', 'new runs are searchable at once');
+
+      // Once due, all of the dataset's entries go in one batch and its document has both changes.
+      assert.equal(await indexer.drainOnce(5000, 0), 4);
+      assert.deepEqual(await deferred(), []);
+      assert.deepEqual(await find('ice thickness'), [d]);
+      const [doc] = await quiet.db.query<{ usage: number }>(`SELECT usage FROM search_document WHERE node_id = $1`, [id]);
+      assert.equal(doc.usage, 2, 'both reads count');
+    } finally {
+      await quiet.close();
+    }
+  });
+});
+
 describe('reindex', () => {
   it('rebuilds every document from the catalog and removes the ones nothing backs any more (npm run reindex)', async () => {
     await app.db.query(`DELETE FROM search_document WHERE urn = $1`, [urns.customers]);

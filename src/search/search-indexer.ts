@@ -4,6 +4,8 @@
  * same transaction as the claim, so an entry leaves the outbox only with its document written. Several
  * workers (PEDIGREE_SEARCH_INDEXER_WORKERS) drain at once — document versions keep a slower one from
  * writing stale content. Waits 200 ms after a batch that did not fill up, so changes gather into batches.
+ * Deferred entries (a dataset's new versions and reads, see the migration search-deferred-signals) are taken
+ * per dataset once the oldest has waited PEDIGREE_SEARCH_DEFER_SECONDS, all of that dataset's together.
  * Lag (entries waiting, age of the oldest) is on /metrics.
  */
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
@@ -79,8 +81,12 @@ export class SearchIndexer implements OnApplicationBootstrap, OnApplicationShutd
     await Promise.all(this.loops);
   }
 
-  /** Applies one batch from the outbox; the number of entries consumed (0 when it was empty). */
-  async drainOnce(limit = BATCH): Promise<number> {
+  /**
+   * Applies one batch from the outbox: up to `limit` immediate entries, and every deferred entry of up to
+   * `limit` datasets whose oldest deferred entry is at least `deferSeconds` old (0: all of them). Returns the
+   * number of entries consumed (0 when there was nothing to do).
+   */
+  async drainOnce(limit = BATCH, deferSeconds = 0): Promise<number> {
     if (!this.ready) {
       await this.index.init();
       this.ready = true;
@@ -90,9 +96,16 @@ export class SearchIndexer implements OnApplicationBootstrap, OnApplicationShutd
         // = ANY(ARRAY(…)) keeps this an index probe per claimed id whatever the planner thinks of the outbox's
         // size (an IN-subquery was planned as a nested loop over a sequential scan when the outbox went from
         // empty to a million entries between two ANALYZEs: minutes per batch).
-        `DELETE FROM search_outbox WHERE id = ANY(ARRAY(SELECT id FROM search_outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED))
+        `DELETE FROM search_outbox
+          WHERE id = ANY(ARRAY(SELECT id FROM search_outbox WHERE NOT deferred ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED))
+             OR id = ANY(ARRAY(
+                  SELECT o.id FROM search_outbox o
+                   WHERE o.deferred AND o.node_id = ANY(ARRAY(
+                           SELECT node_id FROM search_outbox WHERE deferred AND enqueued_at <= now() - make_interval(secs => $2)
+                            ORDER BY enqueued_at LIMIT $1))
+                     FOR UPDATE SKIP LOCKED))
          RETURNING node_id::text AS id`,
-        [limit],
+        [limit, deferSeconds],
       );
       if (!rows.length) return 0;
       const docs = await this.documents.documents([...new Set(rows.map((r) => r.id))]);
@@ -102,7 +115,7 @@ export class SearchIndexer implements OnApplicationBootstrap, OnApplicationShutd
     });
   }
 
-  /** Drains until the outbox is empty (tests, reindex). */
+  /** Drains until the outbox is empty, deferred entries included (tests, reindex). */
   async drain(): Promise<number> {
     let total = 0;
     for (let n = await this.drainOnce(); n > 0; n = await this.drainOnce()) total += n;
@@ -125,7 +138,7 @@ export class SearchIndexer implements OnApplicationBootstrap, OnApplicationShutd
     let failures = 0;
     while (this.running) {
       try {
-        const n = await this.drainOnce();
+        const n = await this.drainOnce(BATCH, this.config.searchDeferSeconds);
         failures = 0;
         if (n < BATCH) await this.pause(IDLE_MS);
       } catch (err) {

@@ -57,12 +57,16 @@ export interface Bindings {
 async function upsertDatasets(tx: Sql, nodes: NodeRepository, keys: DatasetKey[]): Promise<Map<string, string>> {
   const byUrn = new Map(keys.map((k) => [datasetKey(k), k]));
   const ids = await nodes.upsertMany(tx, [...byUrn].map(([urn, k]) => ({ kind: NodeKind.DATASET, urn, name: k.name })));
-  const rows = [...byUrn].map(([urn, k]) => ({ id: ids.get(urn)!.id, namespace: k.namespace, name: k.name }));
+  const rows = [...byUrn].map(([urn, k]) => ({ id: ids.get(urn)!.id, namespace: k.namespace, name: k.name, inserted: ids.get(urn)!.inserted }));
+  // Only datasets whose nodes this batch created get rows. Inserting the others too (ON CONFLICT DO NOTHING)
+  // would wait for every concurrent batch that gave one of them a version: a conflicting row with an
+  // uncommitted update is waited for, whereas a plain read is not.
   const stored = await tx.query<{ id: string; namespace: string; name: string }>(
-    `WITH x AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, namespace text, name text)),
-     ins AS (INSERT INTO dataset (id, namespace, name) SELECT id, namespace, name FROM x ORDER BY id ON CONFLICT (id) DO NOTHING RETURNING id)
-     SELECT d.id::text AS "id", d.namespace, d.name FROM dataset d JOIN x ON x.id = d.id`,
-    [JSON.stringify(rows)],
+    `WITH ins AS (INSERT INTO dataset (id, namespace, name)
+                  SELECT id, namespace, name FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, namespace text, name text) ORDER BY id
+                  ON CONFLICT (id) DO NOTHING)
+     SELECT d.id::text AS "id", d.namespace, d.name FROM dataset d WHERE d.id = ANY($2::bigint[])`,
+    [JSON.stringify(rows.filter((r) => r.inserted).map(({ inserted, ...r }) => r)), rows.filter((r) => !r.inserted).map((r) => r.id)],
   );
   const wanted = new Map(rows.map((r) => [r.id, r]));
   for (const s of stored) {

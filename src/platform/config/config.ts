@@ -52,6 +52,7 @@ const schema = z.object({
   PEDIGREE_ARTIFACT_ROOTS: z.string().default(''),
   PEDIGREE_SEARCH_INDEXER: boolish.default('true'),
   PEDIGREE_SEARCH_INDEXER_WORKERS: z.coerce.number().int().min(1).max(16).default(2),
+  PEDIGREE_SEARCH_DEFER_SECONDS: z.coerce.number().min(0).max(3600).default(10),
   ELASTICSEARCH_URL: z.string().regex(/^https?:\/\/\S+$/, 'must be an http:// or https:// URL').optional(),
   ELASTICSEARCH_INDEX: z
     .string()
@@ -120,6 +121,8 @@ export interface PedigreeConfig {
   searchIndexer: boolean;
   /** Outbox batches this instance applies at the same time (each its own transaction). */
   searchIndexerWorkers: number;
+  /** How long a dataset's deferred search signals (new versions, reads) gather before its document is rebuilt. */
+  searchDeferSeconds: number;
   /** Present when ELASTICSEARCH_URL is set: search runs on Elasticsearch instead of PostgreSQL. */
   elasticsearch?: {
     url: string;
@@ -199,6 +202,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     searchIndexer: c.PEDIGREE_SEARCH_INDEXER,
     searchIndexerWorkers: c.PEDIGREE_SEARCH_INDEXER_WORKERS,
+    searchDeferSeconds: c.PEDIGREE_SEARCH_DEFER_SECONDS,
     elasticsearch: c.ELASTICSEARCH_URL ? { url: c.ELASTICSEARCH_URL, index: c.ELASTICSEARCH_INDEX, apiKey: c.ELASTICSEARCH_API_KEY } : undefined,
     kafka: c.KAFKA_BROKERS
       ? {
