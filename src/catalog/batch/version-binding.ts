@@ -66,7 +66,7 @@ async function upsertDatasets(tx: Sql, nodes: NodeRepository, keys: DatasetKey[]
                   SELECT id, namespace, name FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, namespace text, name text) ORDER BY id
                   ON CONFLICT (id) DO NOTHING)
      SELECT d.id::text AS "id", d.namespace, d.name FROM dataset d WHERE d.id = ANY($2::bigint[])`,
-    [JSON.stringify(rows.filter((r) => r.inserted).map(({ inserted, ...r }) => r)), rows.filter((r) => !r.inserted).map((r) => r.id)],
+    [JSON.stringify(rows.filter((r) => r.inserted).map((r) => ({ id: r.id, namespace: r.namespace, name: r.name }))), rows.filter((r) => !r.inserted).map((r) => r.id)],
   );
   const wanted = new Map(rows.map((r) => [r.id, r]));
   for (const s of stored) {
