@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { ADMIN_KEY, codeOf, startTestApp, TestApp } from './support/harness';
-import { dataset, datasetVersion, model, modelVersion, run } from './support/catalog';
+import { dataset, datasetVersion, deployment, model, modelVersion, run } from './support/catalog';
 import { SearchIndexer } from '../src/search/search-indexer';
 
 let app: TestApp;
@@ -179,6 +179,34 @@ describe('deferred search signals', () => {
       assert.deepEqual(await find('ice thickness'), [d]);
       const [doc] = await quiet.db.query<{ usage: number }>(`SELECT usage FROM search_document WHERE node_id = $1`, [id]);
       assert.equal(doc.usage, 2, 'both reads count');
+    } finally {
+      await quiet.close();
+    }
+  });
+});
+
+describe('usage signals', () => {
+  it('counts the deployments a model and each of its versions serve now, in PostgreSQL', async () => {
+    const quiet = await startTestApp({ PEDIGREE_SEARCH_INDEXER: 'false' });
+    try {
+      const m = await model(quiet, 'usage-model');
+      const [v1, v2] = [await modelVersion(quiet, m, {}), await modelVersion(quiet, m, {})];
+      const [a, b] = [await deployment(quiet, 'usage-a'), await deployment(quiet, 'usage-b')];
+      const revise = (dep: string, validFrom: string, traffic: [string, number][]) =>
+        quiet.ok(`mutation($i: ReviseDeploymentInput!) { reviseDeployment(input: $i) { urn } }`, {
+          i: { deploymentUrn: dep, validFrom, traffic: traffic.map(([modelVersionUrn, trafficShare]) => ({ modelVersionUrn, trafficShare })) },
+        });
+      const hour = (h: number) => new Date(Date.now() - h * 3_600_000).toISOString();
+      await revise(a, hour(3), [[v1, 1]]);
+      await revise(a, hour(2), [[v2, 1]]); // a no longer serves v1
+      await revise(b, hour(1), [[v1, 0.9], [v2, 0.1]]);
+      await quiet.running.app.get(SearchIndexer).drain();
+      const usage = async (urn: string) =>
+        (await quiet.db.query<{ usage: number }>(`SELECT usage FROM search_document WHERE urn = $1`, [urn]))[0]?.usage;
+      assert.equal(await usage(m), 2, 'two deployments serve some version of the model');
+      assert.equal(await usage(v1), 1, 'only b still serves v1');
+      assert.equal(await usage(v2), 2);
+      assert.equal(await usage(await model(quiet, 'usage-unserved')), undefined, 'not indexed before a drain');
     } finally {
       await quiet.close();
     }

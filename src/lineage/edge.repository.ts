@@ -83,6 +83,26 @@ export class EdgeRepository {
     );
   }
 
+  /**
+   * For each id, how many distinct nodes `kind` edges lead to from the node itself (`self`) or from its
+   * children (`children`: the versions of a dataset or model) — current edges, or any that appeared since
+   * `since`. Counted in PostgreSQL: a dataset with a long history sends one number, not its versions.
+   */
+  async distinctTargetCounts(sql: Sql, ids: readonly string[], of: 'self' | 'children', kind: EdgeKind, since?: Date): Promise<Map<string, number>> {
+    if (!ids.length) return new Map();
+    const valid = since ? 'e.valid_from >= $3' : 'e.valid_to IS NULL';
+    const rows = await sql.query<{ id: string; n: number }>(
+      of === 'self'
+        ? `SELECT e.from_node::text AS "id", count(DISTINCT e.to_node)::int AS "n" FROM edge e
+            WHERE e.from_node = ANY($1::bigint[]) AND e.kind = $2 AND ${valid} GROUP BY e.from_node`
+        : `SELECT v.parent_id::text AS "id", count(DISTINCT e.to_node)::int AS "n"
+             FROM node v JOIN edge e ON e.from_node = v.id AND e.kind = $2 AND ${valid}
+            WHERE v.parent_id = ANY($1::bigint[]) GROUP BY v.parent_id`,
+      since ? [ids, kind, since] : [ids, kind],
+    );
+    return new Map(rows.map((r) => [r.id, r.n]));
+  }
+
   /** One breadth-first step: edges leaving (down) or entering (up) the frontier, valid at `asOf`, at most `budget`. */
   async step(sql: Sql, frontier: string[], direction: 'up' | 'down', budget: number, asOf?: Date): Promise<EdgeRow[]> {
     const near = direction === 'up' ? 'to_node' : 'from_node';

@@ -81,6 +81,11 @@ export class LineageService {
     return this.edges.targets(this.db, fromIds, kind, since);
   }
 
+  /** See EdgeRepository.distinctTargetCounts (search usage signals). */
+  distinctTargetCounts(ids: readonly string[], of: 'self' | 'children', kind: EdgeKind, since?: Date): Promise<Map<string, number>> {
+    return this.edges.distinctTargetCounts(this.db, ids, of, kind, since);
+  }
+
   currentEdges(ids: readonly string[], direction: 'in' | 'out'): Promise<Map<string, EdgeRow[]>> {
     return this.edges.current(this.db, ids, direction);
   }

@@ -85,31 +85,13 @@ export class SearchDocumentsService {
 
   /** Datasets: distinct runs that read any version in the last 30 days. Models and versions: deployments served now. */
   private async addUsage(docs: SearchDocument[]): Promise<void> {
-    const kindOf = new Map(docs.map((d) => [d.nodeId, d.kind]));
-    const parents = docs.filter((d) => d.kind === 'dataset' || d.kind === 'model').map((d) => d.nodeId);
-    const children = parents.length
-      ? await this.db.query<{ id: string; parentId: string }>(
-          `SELECT id::text AS id, parent_id::text AS "parentId" FROM node WHERE parent_id = ANY($1::bigint[])`,
-          [parents],
-        )
-      : [];
-    // Which entities an edge leaving a node counts for: a version counts for its dataset or model, and a
-    // model version also for itself.
-    const countsFor = new Map<string, string[]>();
-    const credit = (source: string, entity: string) => countsFor.set(source, [...(countsFor.get(source) ?? []), entity]);
-    for (const c of children) credit(c.id, c.parentId);
-    for (const d of docs) if (d.kind === 'model_version') credit(d.nodeId, d.nodeId);
-    const versionsOf = (kind: string) => children.filter((c) => kindOf.get(c.parentId) === kind).map((c) => c.id);
-    const modelVersions = [...new Set([...versionsOf('model'), ...docs.filter((d) => d.kind === 'model_version').map((d) => d.nodeId)])];
-    const [reads, serves] = await Promise.all([
-      this.lineage.edgeTargets(versionsOf('dataset'), EdgeKind.INPUT, new Date(Date.now() - USAGE_WINDOW_MS)),
-      this.lineage.edgeTargets(modelVersions, EdgeKind.SERVES),
+    const ofKind = (kind: string) => docs.filter((d) => d.kind === kind).map((d) => d.nodeId);
+    const [reads, servedByModels, servedByVersions] = await Promise.all([
+      this.lineage.distinctTargetCounts(ofKind('dataset'), 'children', EdgeKind.INPUT, new Date(Date.now() - USAGE_WINDOW_MS)),
+      this.lineage.distinctTargetCounts(ofKind('model'), 'children', EdgeKind.SERVES),
+      this.lineage.distinctTargetCounts(ofKind('model_version'), 'self', EdgeKind.SERVES),
     ]);
-    const users = new Map<string, Set<string>>();
-    for (const e of [...reads, ...serves]) {
-      for (const entity of countsFor.get(e.fromId) ?? []) (users.get(entity) ?? users.set(entity, new Set()).get(entity)!).add(e.toId);
-    }
-    for (const d of docs) d.usage = users.get(d.nodeId)?.size ?? 0;
+    for (const d of docs) d.usage = reads.get(d.nodeId) ?? servedByModels.get(d.nodeId) ?? servedByVersions.get(d.nodeId) ?? 0;
   }
 
   /** Every node id, in pages, for a full reindex. */
