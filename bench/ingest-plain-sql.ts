@@ -1,6 +1,6 @@
 /**
  * The floor for the ingestion benchmark: the rows an OpenLineage COMPLETE event becomes (run node and row,
- * one version node and row per output, INPUT and OUTPUT edges, job membership), inserted with plain batched
+ * one version node and row per output, INPUT and OUTPUT edges, latest-version bookkeeping), inserted with plain batched
  * SQL — no validation, no receipts, no merge rules, version numbers assigned in memory. Datasets are created
  * up front under their own namespace so nothing collides with what the pipeline wrote.
  */
@@ -19,13 +19,18 @@ interface Ev {
   outputs: Ds[];
 }
 
-export async function plainSqlInsert(sql: Client, events: Ev[], batch: number): Promise<void> {
-  const names = [...new Set(events.flatMap((e) => [...e.inputs, ...e.outputs].map((d) => `plain/${d.name}`)))];
+/**
+ * `prefix` names the datasets and runs this call writes (`<prefix>/<table>`, `<prefix>-<runId>`): calls with
+ * different prefixes share no rows, so they can run side by side on separate connections without waiting
+ * for each other's locks.
+ */
+export async function plainSqlInsert(sql: Client, events: Ev[], batch: number, prefix = 'plain'): Promise<void> {
+  const names = [...new Set(events.flatMap((e) => [...e.inputs, ...e.outputs].map((d) => `${prefix}/${d.name}`)))];
   const ids = new Map<string, string>();
   const created = await sql.query(
     `WITH n AS (INSERT INTO node (kind, urn, name) SELECT 'dataset', 'urn:pedigree:dataset:' || x, x FROM unnest($1::text[]) x RETURNING id, name)
-     INSERT INTO dataset (id, namespace, name) SELECT id, 'plain', name FROM n RETURNING id::text, name`,
-    [names],
+     INSERT INTO dataset (id, namespace, name) SELECT id, $2, name FROM n RETURNING id::text, name`,
+    [names, prefix],
   );
   for (const r of created.rows) ids.set(r.name, r.id);
   const latest = new Map<string, number>();
@@ -34,17 +39,17 @@ export async function plainSqlInsert(sql: Client, events: Ev[], batch: number): 
     const chunk = events.slice(i, i + batch);
     await sql.query('BEGIN');
     const runs = await sql.query(
-      `INSERT INTO node (kind, urn, name) SELECT 'run', 'urn:pedigree:run:plain-' || r, j FROM unnest($1::text[], $2::text[]) AS x(r, j) RETURNING id::text`,
-      [chunk.map((e) => e.run.runId), chunk.map((e) => e.job.name)],
+      `INSERT INTO node (kind, urn, name) SELECT 'run', 'urn:pedigree:run:' || $3 || '-' || r, j FROM unnest($1::text[], $2::text[]) AS x(r, j) RETURNING id::text`,
+      [chunk.map((e) => e.run.runId), chunk.map((e) => e.job.name), prefix],
     );
     const runIds = runs.rows.map((r) => r.id);
     await sql.query(
-      `INSERT INTO run (id, run_key, kind, status, ended_at) SELECT id, 'plain-' || k, 'pipeline_step', 'completed', t
+      `INSERT INTO run (id, run_key, kind, status, ended_at) SELECT id, $4 || '-' || k, 'pipeline_step', 'completed', t
          FROM unnest($1::bigint[], $2::text[], $3::timestamptz[]) AS x(id, k, t)`,
-      [runIds, chunk.map((e) => e.run.runId), chunk.map((e) => e.eventTime)],
+      [runIds, chunk.map((e) => e.run.runId), chunk.map((e) => e.eventTime), prefix],
     );
     const outs = chunk.flatMap((e, k) => e.outputs.map((d) => {
-      const name = `plain/${d.name}`;
+      const name = `${prefix}/${d.name}`;
       const v = (latest.get(name) ?? 0) + 1;
       latest.set(name, v);
       return { run: runIds[k], dataset: ids.get(name)!, name, v, columns: JSON.stringify(d.facets.schema.fields.map((f) => ({ ...f, description: null, classifications: [] }))) };
@@ -62,7 +67,7 @@ export async function plainSqlInsert(sql: Client, events: Ev[], batch: number): 
       outs.map((o) => o.dataset), outs.map((o) => o.v),
     ]);
     // Inputs read the latest version; a dataset never written gets a first version once.
-    const missing = [...new Set(chunk.flatMap((e) => e.inputs.map((d) => `plain/${d.name}`)))].filter((n) => !inputVersion.has(n) && !latest.has(n));
+    const missing = [...new Set(chunk.flatMap((e) => e.inputs.map((d) => `${prefix}/${d.name}`)))].filter((n) => !inputVersion.has(n) && !latest.has(n));
     if (missing.length) {
       const first = await sql.query(
         `INSERT INTO node (kind, urn, name, parent_id) SELECT 'dataset_version', 'urn:pedigree:dataset:' || n || '@0', n || '@0', d
@@ -76,7 +81,7 @@ export async function plainSqlInsert(sql: Client, events: Ev[], batch: number): 
     }
     versions.rows.forEach((r, k) => inputVersion.set(outs[k].name, r.id));
     const edges = chunk.flatMap((e, k) => [
-      ...e.inputs.map((d) => [inputVersion.get(`plain/${d.name}`)!, runIds[k], 'INPUT', e.eventTime]),
+      ...e.inputs.map((d) => [inputVersion.get(`${prefix}/${d.name}`)!, runIds[k], 'INPUT', e.eventTime]),
     ]).concat(outs.map((o, k) => [o.run, versions.rows[k].id, 'OUTPUT', chunk[0].eventTime]));
     await sql.query(
       `INSERT INTO edge (from_node, to_node, kind, valid_from) SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::timestamptz[])

@@ -10,7 +10,8 @@
  *    2 requests in flight.
  * 3. Plain SQL: the same rows (run nodes and rows, version nodes and rows, edges) for BENCH_HTTP_EVENTS
  *    events inserted with batched INSERT … SELECT unnest(…), 500 events per transaction, no idempotency,
- *    merging or validation: the floor the pipeline's cost is compared with.
+ *    merging or validation: the floor the pipeline's cost is compared with. Then the same rows again on two
+ *    connections at once, each writing its own datasets: the most this machine writes of these rows.
  * Between phases the runner waits for the search indexer to empty its outbox (and prints how long that took
  * after the phase's last event), so each phase pays for indexing only while it runs, not for an earlier
  * phase's backlog — before 2026-11-24 the HTTP and plain-SQL phases did.
@@ -130,6 +131,19 @@ async function main(): Promise<void> {
     await plainSqlInsert(sql, httpEvents.map((e) => JSON.parse(e.json)), 500);
     const sqlSeconds = (performance.now() - ts) / 1000;
     rows.push(['plain batched SQL, same rows (no validation, idempotency or merging)', httpEvents.length, sqlSeconds.toFixed(1), Math.round(httpEvents.length / sqlSeconds)]);
+    await caughtUp('plain SQL');
+
+    // The same rows on two connections at once, each on its own datasets (nothing shared, nothing waited
+    // for): what this machine can write of these rows with both cores, beside the service's indexer.
+    const second = new Client({ connectionString: bench.databaseUrl });
+    await second.connect();
+    const parsed = httpEvents.map((e) => JSON.parse(e.json));
+    const half = Math.ceil(parsed.length / 2);
+    const tp = performance.now();
+    await Promise.all([plainSqlInsert(sql, parsed.slice(0, half), 500, 'plain-a'), plainSqlInsert(second, parsed.slice(half), 500, 'plain-b')]);
+    const parallelSeconds = (performance.now() - tp) / 1000;
+    await second.end();
+    rows.push(['plain batched SQL, same rows, 2 connections on disjoint datasets', parsed.length, parallelSeconds.toFixed(1), Math.round(parsed.length / parallelSeconds)]);
 
     console.log(`\n${table(['path', 'events', 'seconds', 'events/s'], rows)}\n`);
     const plain = httpEvents.length / sqlSeconds;
