@@ -96,19 +96,28 @@ function dataOf(body: { errors?: unknown; data?: unknown }): any {
 }
 
 function keepAliveClient(url: string): BenchApp['gqlKeepAlive'] {
+  const post = keepAlivePost(url, '/graphql', { authorization: `Bearer ${BENCH_KEY}` });
+  return async (query, variables = {}) => dataOf(await post({ query, variables }));
+}
+
+/**
+ * POSTs JSON to `url` + `path` over one kept-alive `node:http` connection and parses the JSON answer: the
+ * client of `gqlKeepAlive`, and of any other HTTP endpoint a benchmark compares it with.
+ */
+export function keepAlivePost(url: string, path: string, extraHeaders: Record<string, string> = {}): (payload: unknown) => Promise<any> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const { hostname, port } = new URL(url);
-  return (query, variables = {}) =>
+  return (payload) =>
     new Promise((resolve, reject) => {
-      const body = JSON.stringify({ query, variables });
-      const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${BENCH_KEY}` };
-      const req = request({ agent, hostname, port, path: '/graphql', method: 'POST', headers }, (res) => {
+      const body = JSON.stringify(payload);
+      const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...extraHeaders };
+      const req = request({ agent, hostname, port, path, method: 'POST', headers }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', reject);
         res.on('end', () => {
           try {
-            resolve(dataOf(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
+            resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
           } catch (err) {
             reject(err);
           }
