@@ -7,7 +7,8 @@
  *    and the runner measures end-to-end applied events per second from the first applied event to the last
  *    (receipts counted in PostgreSQL).
  * 2. HTTP: BENCH_HTTP_EVENTS (default 50,000) more events through POST /api/v1/events, 500 per request,
- *    2 requests in flight.
+ *    2 requests in flight; then BENCH_SINGLE_EVENTS (default 10,000) through POST /api/v1/lineage, one event
+ *    per request from 64 kept-alive clients, as OpenLineage clients send them.
  * 3. Plain SQL: the same rows (run nodes and rows, version nodes and rows, edges) for BENCH_HTTP_EVENTS
  *    events inserted with batched INSERT … SELECT unnest(…), 500 events per transaction, no idempotency,
  *    merging or validation: the floor the pipeline's cost is compared with. Then the same rows again on two
@@ -16,6 +17,7 @@
  * after the phase's last event), so each phase pays for indexing only while it runs, not for an earlier
  * phase's backlog — before 2026-11-24 the HTTP and plain-SQL phases did.
  */
+import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { Partitioners } from 'kafkajs';
@@ -26,6 +28,8 @@ import { plainSqlInsert } from './ingest-plain-sql';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
 const HTTP_EVENTS = Number(process.env.BENCH_HTTP_EVENTS ?? 50_000);
+const SINGLE_EVENTS = Number(process.env.BENCH_SINGLE_EVENTS ?? 10_000);
+const SINGLE_CLIENTS = 64;
 const PARTITIONS = 128;
 /** Most events produced but not yet applied: keeps every partition under the mock's 5 MiB retention. */
 const MAX_BACKLOG = 100_000;
@@ -47,6 +51,9 @@ async function main(): Promise<void> {
     KAFKA_GROUP_ID: 'bench',
     KAFKA_MAX_WAIT_MS: '200',
     DATABASE_POOL_SIZE: '4',
+    // Passed on when set, to compare settings: PEDIGREE_INGEST_GROUP_EVENTS=1 PEDIGREE_INGEST_CONCURRENCY=64
+    // applies every HTTP request on its own, as before group commit.
+    ...Object.fromEntries(['PEDIGREE_INGEST_GROUP_EVENTS', 'PEDIGREE_INGEST_CONCURRENCY'].flatMap((k) => (process.env[k] ? [[k, process.env[k]!]] : []))),
   });
   const sql = new Client({ connectionString: bench.databaseUrl });
   await sql.connect();
@@ -125,6 +132,29 @@ async function main(): Promise<void> {
     rows.push(['HTTP POST /api/v1/events (500 per request, 2 in flight)', httpEvents.length, httpSeconds.toFixed(1), Math.round(httpEvents.length / httpSeconds)]);
 
     await caughtUp('HTTP');
+
+    // Single events, the way an OpenLineage client's HTTP transport sends them: one per request, from many
+    // clients at once (group commit applies concurrent requests together).
+    const singles = generateEvents(SINGLE_EVENTS, 11);
+    const agent = new Agent({ keepAlive: true, maxSockets: SINGLE_CLIENTS });
+    const { hostname, port } = new URL(bench.url);
+    const postOne = (body: string) =>
+      new Promise<void>((resolve, reject) => {
+        const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${BENCH_KEY}` };
+        const req = request({ agent, hostname, port, path: '/api/v1/lineage', method: 'POST', headers }, (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => (text += c));
+          res.on('end', () => (res.statusCode === 201 ? resolve() : reject(new Error(`single event: ${res.statusCode} ${text.slice(0, 300)}`))));
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    const t1 = performance.now();
+    await inParallel(singles, SINGLE_CLIENTS, (e) => postOne(e.json));
+    const singleSeconds = (performance.now() - t1) / 1000;
+    agent.destroy();
+    rows.push([`HTTP POST /api/v1/lineage, one event per request, ${SINGLE_CLIENTS} clients`, singles.length, singleSeconds.toFixed(1), Math.round(singles.length / singleSeconds)]);
+    await caughtUp('one-per-request');
 
     // Plain SQL floor, same rows, into a fresh schema-compatible namespace.
     const ts = performance.now();

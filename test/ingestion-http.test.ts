@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestApp, TestApp } from './support/harness';
+import { Client } from 'pg';
+import { ADMIN_KEY, startTestApp, TestApp } from './support/harness';
 import { olEvent, schemaFacet, uuid } from './support/events';
 
 let app: TestApp;
@@ -102,3 +103,85 @@ describe('POST /api/v1/lineage (OpenLineage, as Marquez accepts it)', () => {
     assert.equal(got.dataset.latestVersion.version, 1, 'reads never create versions of a dataset that has one');
   });
 });
+
+const batchesOf = async (target: TestApp): Promise<number> => {
+  const text = await (await fetch(`${target.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).text();
+  return Number(/^pedigree_ingest_batch_seconds_count\{source="http"\} (\d+)/m.exec(text)?.[1] ?? 0);
+};
+const runExists = async (target: TestApp, runId: string): Promise<boolean> =>
+  (await target.db.query(`SELECT 1 FROM node WHERE urn = $1`, [`urn:pedigree:run:${runId}`])).length === 1;
+
+describe('group commit of concurrent HTTP requests', () => {
+  it('applies concurrent single-event requests in shared batches, each answered with exactly its own outcome', async () => {
+    const before = await batchesOf(app);
+    const runIds = Array.from({ length: 30 }, () => uuid());
+    const event = (runId: string) => olEvent({ runId, eventType: 'COMPLETE', eventTime: '2026-03-03T10:00:00Z', outputs: [{ namespace: 'postgres://db:5432', name: `shop.grouped_${runId.slice(0, 8)}` }] });
+    const bad = { ...event(uuid()), eventTime: 'not a time' };
+    const answers = await Promise.all([
+      ...runIds.map((r) => app.post('/api/v1/lineage', event(r))),
+      app.post('/api/v1/lineage', bad),
+      app.post('/api/v1/lineage', event(runIds[0])), // the same event again, possibly in the same batch
+    ]);
+    const good = answers.slice(0, 30);
+    for (const [i, res] of good.entries()) {
+      assert.equal(res.status, 201, res.text);
+      assert.ok(res.body.key.includes(runIds[i]), `request ${i} got the key of its own event: ${res.body.key}`);
+    }
+    const statuses = [answers[0].body.status, answers[31].body.status].sort();
+    assert.deepEqual(statuses, ['applied', 'duplicate'], 'one of the two identical events applied, the other a duplicate');
+    assert.ok(good.slice(1).every((r) => r.body.status === 'applied'));
+    assert.equal(answers[30].status, 400, answers[30].text);
+    assert.match(answers[30].body.error.message, /eventTime/);
+    assert.ok(answers[30].body.error.details.deadLetterId, 'the bad event is kept as a dead letter');
+    for (const r of runIds) assert.ok(await runExists(app, r), r);
+    const batches = (await batchesOf(app)) - before;
+    assert.ok(batches < answers.length, `${answers.length} requests in ${batches} batches`);
+  });
+
+  it('holds a bounded queue: beyond it a request is refused at once with 503 and Retry-After, and nothing of it is applied', async () => {
+    const small = await startTestApp({ PEDIGREE_INGEST_CONCURRENCY: '1', PEDIGREE_INGEST_QUEUE_EVENTS: '3' });
+    const blocker = new Client({ connectionString: small.database.url });
+    await blocker.connect();
+    try {
+      const send = (runId: string) => small.post('/api/v1/lineage', olEvent({ runId, eventType: 'START', eventTime: '2026-03-04T10:00:00Z' }));
+      // Hold every receipt insert: the first request's batch waits on this lock.
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE event_receipt IN EXCLUSIVE MODE');
+      const before = await batchesOf(small);
+      const [first, ...queuedIds] = [uuid(), uuid(), uuid(), uuid()];
+      const firstAnswer = send(first);
+      // (Asked on another connection: inside the blocker's transaction pg_stat_activity is a snapshot.)
+      const waiting = async () => (await small.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%INTO event_receipt%'`,
+      ))[0].n;
+      await until(async () => (await waiting()) === 1);
+      const queuedAnswers = queuedIds.map(send);
+      await until(async () => /^pedigree_ingest_http_queued_events 3$/m.test(await (await fetch(`${small.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).text()));
+      const refusedId = uuid();
+      const refused = await send(refusedId);
+      assert.equal(refused.status, 503, refused.text);
+      assert.equal(refused.headers.get('retry-after'), '1');
+      assert.equal(refused.body.error.code, 'UNAVAILABLE');
+      assert.match(refused.body.error.message, /busy: 3 events are waiting/);
+
+      await blocker.query('COMMIT');
+      for (const res of [await firstAnswer, ...(await Promise.all(queuedAnswers))]) assert.equal(res.status, 201, res.text);
+      assert.equal((await batchesOf(small)) - before, 2, 'the first request alone, then the three that waited in one batch');
+      assert.equal(await runExists(small, refusedId), false, 'the refused request left nothing behind');
+      assert.equal((await send(refusedId)).status, 201, 'sent again once there is room, it is applied');
+      assert.equal(await runExists(small, refusedId), true);
+    } finally {
+      await blocker.query('ROLLBACK').catch(() => undefined);
+      await blocker.end();
+      await small.close();
+    }
+  });
+});
+
+async function until(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

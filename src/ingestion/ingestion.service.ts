@@ -15,7 +15,7 @@ import { ROOT_LOGGER } from '../platform/logging/logger';
 import { MetricsService } from '../platform/metrics/metrics';
 import { DeadLetterRepository, NewDeadLetter, payloadText } from './dead-letters.repository';
 import { decodeEvent, DecodedEvent, mentionedUrns } from './decode';
-import { EventOutcome, IngestSummary, Origin, RawEvent } from './ingestion.types';
+import { EventOutcome, IngestSummary, Origin, RawEvent, summarize } from './ingestion.types';
 import { PedigreeEventApplier } from './pedigree/pedigree-applier';
 
 export interface IngestOptions {
@@ -115,7 +115,7 @@ export class IngestionService {
       // A retried transaction starts over: forget what the failed attempt decided.
       failed.splice(decodeFailures);
     });
-    const summary = this.summarize(outcomes);
+    const summary = summarize(outcomes);
     this.record(batch, summary, started);
     return summary;
   }
@@ -174,17 +174,6 @@ export class IngestionService {
       }
     }
     return errors;
-  }
-
-  private summarize(outcomes: EventOutcome[]): IngestSummary {
-    const count = (s: EventOutcome['status']) => outcomes.filter((o) => o.status === s).length;
-    return {
-      received: outcomes.length,
-      applied: count('applied'),
-      duplicates: count('duplicate'),
-      deadLettered: count('dead_lettered') + count('rejected'),
-      outcomes,
-    };
   }
 
   private record(batch: readonly RawEvent[], summary: IngestSummary, started: bigint): void {

@@ -27,3 +27,15 @@ export interface IngestSummary {
   deadLettered: number;
   outcomes: EventOutcome[];
 }
+
+/** Counts of the outcomes of a batch, or of one request's part of it. */
+export function summarize(outcomes: EventOutcome[]): IngestSummary {
+  const count = (s: OutcomeStatus) => outcomes.filter((o) => o.status === s).length;
+  return {
+    received: outcomes.length,
+    applied: count('applied'),
+    duplicates: count('duplicate'),
+    deadLettered: count('dead_lettered') + count('rejected'),
+    outcomes,
+  };
+}

@@ -3,25 +3,39 @@
  * success), so an unmodified OpenLineage HTTP transport can point at Pedigree. `POST /api/v1/events` takes
  * one event or a JSON array of up to PEDIGREE_INGEST_MAX_EVENTS events — Pedigree events and OpenLineage
  * RunEvents alike — and answers per event. Both answer 2xx only after the events are committed; an
- * unavailable database is a 503 with Retry-After, and nothing of the request was applied.
+ * unavailable database, or a full queue, is a 503 with Retry-After, and nothing of the request was applied.
+ * Concurrent requests are applied together (group commit, group-commit.ts).
  */
 import { Body, Controller, HttpCode, Inject, Post, Res } from '@nestjs/common';
+import { Gauge } from 'prom-client';
 import type { Response } from 'express';
 import { Authorize } from '../../platform/auth/auth.decorators';
 import { CONFIG, PedigreeConfig } from '../../platform/config/config';
 import { isTransient } from '../../platform/database/transient';
 import { InvalidInputError, UnavailableError } from '../../platform/errors/errors';
+import { MetricsService } from '../../platform/metrics/metrics';
 import { IngestionService } from '../ingestion.service';
 import { IngestSummary, RawEvent } from '../ingestion.types';
+import { GroupCommit } from './group-commit';
 
 const JSON_HINT = 'Send the event as a JSON body with Content-Type: application/json.';
 
 @Controller('api/v1')
 export class IngestionController {
+  private readonly group: GroupCommit;
+
   constructor(
-    private readonly ingestion: IngestionService,
+    ingestion: IngestionService,
     @Inject(CONFIG) private readonly config: PedigreeConfig,
-  ) {}
+    metrics: MetricsService,
+  ) {
+    const queued = new Gauge({
+      name: 'pedigree_ingest_http_queued_events',
+      help: 'Events of HTTP requests waiting for the next group-commit batch.',
+      registers: [metrics.registry],
+    });
+    this.group = new GroupCommit((events) => ingestion.ingest(events), config.ingest.group, (n) => queued.set(n));
+  }
 
   @Post('lineage')
   @HttpCode(201)
@@ -59,7 +73,7 @@ export class IngestionController {
 
   private async run(events: RawEvent[]): Promise<IngestSummary> {
     try {
-      return await this.ingestion.ingest(events);
+      return await this.group.submit(events);
     } catch (err) {
       if (isTransient(err)) throw new UnavailableError('The database is unavailable; nothing was applied. Retry later.');
       throw err;

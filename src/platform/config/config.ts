@@ -46,6 +46,9 @@ const schema = z.object({
   JWT_ROLES_CLAIM: z.string().min(1).max(100).default('roles'),
   PEDIGREE_INGEST_MAX_EVENTS: z.coerce.number().int().min(1).max(100_000).default(1000),
   PEDIGREE_INGEST_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(256 * 1024 * 1024).default(16 * 1024 * 1024),
+  PEDIGREE_INGEST_GROUP_EVENTS: z.coerce.number().int().min(1).max(100_000).default(500),
+  PEDIGREE_INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  PEDIGREE_INGEST_QUEUE_EVENTS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   PEDIGREE_PREDICTION_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(90),
   PEDIGREE_PREDICTION_PARTITIONS_AHEAD: z.coerce.number().int().min(1).max(366).default(3),
   PEDIGREE_PREDICTIONS_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024 * 1024).default(1024 * 1024 * 1024),
@@ -106,7 +109,12 @@ export interface PedigreeConfig {
     teamsClaim: string;
     rolesClaim: string;
   };
-  ingest: { maxEventsPerRequest: number; maxBodyBytes: number };
+  ingest: {
+    maxEventsPerRequest: number;
+    maxBodyBytes: number;
+    /** HTTP group commit (src/ingestion/http/group-commit.ts). */
+    group: { maxEvents: number; concurrency: number; maxQueued: number };
+  };
   predictions: {
     /** Days of predictions kept; older daily partitions are dropped whole. */
     retentionDays: number;
@@ -193,7 +201,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             rolesClaim: c.JWT_ROLES_CLAIM,
           }
         : undefined,
-    ingest: { maxEventsPerRequest: c.PEDIGREE_INGEST_MAX_EVENTS, maxBodyBytes: c.PEDIGREE_INGEST_MAX_BODY_BYTES },
+    ingest: {
+      maxEventsPerRequest: c.PEDIGREE_INGEST_MAX_EVENTS,
+      maxBodyBytes: c.PEDIGREE_INGEST_MAX_BODY_BYTES,
+      group: { maxEvents: c.PEDIGREE_INGEST_GROUP_EVENTS, concurrency: c.PEDIGREE_INGEST_CONCURRENCY, maxQueued: c.PEDIGREE_INGEST_QUEUE_EVENTS },
+    },
     predictions: {
       retentionDays: c.PEDIGREE_PREDICTION_RETENTION_DAYS,
       partitionsAhead: c.PEDIGREE_PREDICTION_PARTITIONS_AHEAD,

@@ -49,10 +49,20 @@ export class PayloadTooLargeError extends PedigreeError {
   readonly code = 'BAD_USER_INPUT' as const;
   readonly httpStatus = 413;
 }
-/** A dependency (the database) is unavailable for now; the same request may succeed later. */
+/**
+ * A dependency (the database) is unavailable, or the service is too busy, for now; the same request may
+ * succeed later. On HTTP routes the answer carries `Retry-After` (seconds).
+ */
 export class UnavailableError extends PedigreeError {
   readonly code = 'UNAVAILABLE' as const;
   readonly httpStatus = 503;
+  constructor(
+    message: string,
+    details?: Record<string, unknown>,
+    readonly retryAfterSeconds = 5,
+  ) {
+    super(message, details);
+  }
 }
 /** Too many failed attempts from this source; it may try again after the window. */
 export class RateLimitedError extends PedigreeError {

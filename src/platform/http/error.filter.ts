@@ -6,7 +6,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Inject } from '@n
 import type { Response } from 'express';
 import type { Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
-import { PedigreeError } from '../errors/errors';
+import { PedigreeError, UnavailableError } from '../errors/errors';
 import { ROOT_LOGGER } from '../logging/logger';
 
 const CODE_BY_STATUS: Record<number, string> = {
@@ -28,6 +28,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     if (exception instanceof PedigreeError) {
       // A refused body may still be arriving: close the connection rather than read the rest of it.
       if (exception.httpStatus === 413) res.setHeader('Connection', 'close');
+      if (exception instanceof UnavailableError) res.setHeader('Retry-After', String(exception.retryAfterSeconds));
       const details = exception.details ? { details: exception.details } : {};
       return res.status(exception.httpStatus).json({ error: { code: exception.code, message: exception.message, ...details } });
     }
