@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client } from 'pg';
-import { ADMIN_KEY, startTestApp, TestApp } from './support/harness';
+import { ADMIN_KEY, adminQuery, startTestApp, TestApp } from './support/harness';
 import { olEvent, schemaFacet, uuid } from './support/events';
 
 let app: TestApp;
@@ -174,6 +174,33 @@ describe('group commit of concurrent HTTP requests', () => {
       await blocker.query('ROLLBACK').catch(() => undefined);
       await blocker.end();
       await small.close();
+    }
+  });
+});
+
+describe('HTTP ingestion while PostgreSQL refuses connections', () => {
+  it('answers 503 with Retry-After, applies nothing, and applies the same event once the database is back', async () => {
+    const target = await startTestApp();
+    const name = target.database.name;
+    try {
+      const event = olEvent({ runId: uuid(), eventType: 'START', eventTime: '2026-03-05T10:00:00Z' });
+      assert.equal((await target.post('/api/v1/lineage', olEvent({ runId: uuid(), eventType: 'START', eventTime: '2026-03-05T09:00:00Z' }))).status, 201);
+      // The database closed to new connections (as for maintenance), and the service's open connections gone.
+      await adminQuery(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS false`);
+      await adminQuery(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [name]);
+      const refused = await target.post('/api/v1/lineage', event);
+      assert.equal(refused.status, 503, refused.text);
+      assert.equal(refused.headers.get('retry-after'), '5');
+      assert.equal(refused.body.error.code, 'UNAVAILABLE');
+      assert.match(refused.body.error.message, /nothing was applied/);
+
+      await adminQuery(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`);
+      const again = await target.post('/api/v1/lineage', event);
+      assert.equal(again.status, 201, again.text);
+      assert.equal(again.body.status, 'applied', 'the refused attempt left no receipt behind');
+    } finally {
+      await adminQuery(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`).catch(() => undefined);
+      await target.close();
     }
   });
 });

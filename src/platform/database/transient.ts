@@ -10,5 +10,6 @@ export function isTransient(err: unknown): boolean {
   if (!e) return false;
   if (typeof e.code === 'string' && (TRANSIENT_SQLSTATE.test(e.code) || TRANSIENT_NODE.has(e.code))) return true;
   const message = typeof e.message === 'string' ? e.message : '';
-  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message);
+  // 55000 is also raised for errors in the data; only this message of it means "closed for now" (maintenance).
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|is not currently accepting connections/i.test(message);
 }
