@@ -170,6 +170,20 @@ describe('group commit of concurrent HTTP requests', () => {
       assert.equal(await runExists(small, refusedId), false, 'the refused request left nothing behind');
       assert.equal((await send(refusedId)).status, 201, 'sent again once there is room, it is applied');
       assert.equal(await runExists(small, refusedId), true);
+
+      // A request larger than the whole queue is not refused for its size: it waits alone.
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE event_receipt IN EXCLUSIVE MODE');
+      const blocked = send(uuid());
+      await until(async () => (await waiting()) === 1);
+      const bigIds = [uuid(), uuid(), uuid(), uuid(), uuid()];
+      const big = small.post('/api/v1/events', bigIds.map((runId) => olEvent({ runId, eventType: 'START', eventTime: '2026-03-04T11:00:00Z' })));
+      await until(async () => /^pedigree_ingest_http_queued_events 5$/m.test(await (await fetch(`${small.url}/metrics`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).text()));
+      await blocker.query('COMMIT');
+      assert.equal((await blocked).status, 201);
+      const bigAnswer = await big;
+      assert.equal(bigAnswer.status, 200, bigAnswer.text);
+      assert.equal(bigAnswer.body.applied, 5);
     } finally {
       await blocker.query('ROLLBACK').catch(() => undefined);
       await blocker.end();

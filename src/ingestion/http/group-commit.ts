@@ -10,7 +10,8 @@
  * database unavailable) fails every request in it, and none of them committed anything; one event that cannot
  * be applied is isolated by the pipeline as in any batch. A request larger than `maxEvents` is a batch of its
  * own: a request never spans transactions. At most `concurrency` batches are applied at once and at most
- * `maxQueued` events wait; beyond that a request is refused at once (503 with Retry-After) rather than held.
+ * `maxQueued` events wait (or one request, whatever its size, when it waits alone); beyond that a request is
+ * refused at once (503 with Retry-After) rather than held.
  */
 import { UnavailableError } from '../../platform/errors/errors';
 import { IngestSummary, RawEvent, summarize } from '../ingestion.types';
@@ -50,7 +51,9 @@ export class GroupCommit {
   }
 
   submit(events: RawEvent[]): Promise<IngestSummary> {
-    if (this.running >= this.options.concurrency && this.queued + events.length > this.options.maxQueued) {
+    // Refused only when it would have to wait behind others and there is no room: a request larger than the
+    // queue still goes (alone) once nothing else waits, so no request is refused for its size alone.
+    if (this.running >= this.options.concurrency && this.queued > 0 && this.queued + events.length > this.options.maxQueued) {
       return Promise.reject(
         new UnavailableError(`Ingestion is busy: ${this.queued} events are waiting to be applied. Retry in a moment; nothing of this request was applied.`, undefined, BUSY_RETRY_AFTER_SECONDS),
       );
