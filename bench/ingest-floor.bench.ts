@@ -4,23 +4,36 @@
  * The rows of BENCH_FLOOR_EVENTS (default 20,000) OpenLineage COMPLETE events — the generator of
  * `bench:ingest` — inserted with plain batched SQL (`plainSqlInsert`: no service, no validation, no receipts,
  * no merging, version numbers kept in memory), after a warm-up of as many events, on a fresh database with
- * the service's search indexer off, four ways:
+ * the service's search indexer off, six ways:
  *
  * 1. the schema as migrated, one connection;
  * 2. the schema as migrated, two connections on disjoint datasets (nothing shared, no lock waited for);
- * 3. and 4. the same after stripping what a graph needs least: the search outbox triggers, the node table's
+ * 3. the schema as migrated, two connections, with COPY (node ids drawn from the sequence first);
+ * 4.–6. the same three after stripping what a graph needs least: the search outbox triggers, the node table's
  *    filter indexes (owner team, domain, name prefix, tags, classifications) and the foreign keys of `run`
  *    and `dataset_version`.
  *
- * Line 4 is an upper bound for any pipeline that stores these events as this data model does — before
+ * The last line is an upper bound for any pipeline that stores these events as this data model does — before
  * parsing, validating or indexing anything — and so the yardstick for issue 4's 5,000 events/s target.
  */
+import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
 import { generateEvents } from './ingest-events';
-import { plainSqlInsert } from './ingest-plain-sql';
+import { plainCopyInsert, plainSqlInsert } from './ingest-plain-sql';
 import { benchMain, table } from './support';
 
 const N = Number(process.env.BENCH_FLOOR_EVENTS ?? 20_000);
+
+/** Busy and total CPU ticks of the machine (Linux /proc/stat), to tell how much of it a way of writing used. */
+function cpuTicks(): { busy: number; total: number } | undefined {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const total = f.reduce((a, b) => a + b, 0);
+    return { busy: total - f[3] - f[4], total };
+  } catch {
+    return undefined;
+  }
+}
 
 const STRIP = `
   DROP TRIGGER node_search_insert ON node; DROP TRIGGER node_search_update ON node; DROP TRIGGER edge_search_insert ON edge;
@@ -36,23 +49,29 @@ benchMain({ PEDIGREE_SEARCH_INDEXER: 'false', DATABASE_POOL_SIZE: '2' }, async (
     const events = generateEvents(N).map((e) => JSON.parse(e.json));
     const half = Math.ceil(N / 2);
     let round = 0;
-    const measure = async (label: string, connections: 1 | 2) => {
+    type Writer = typeof plainSqlInsert;
+    const measure = async (label: string, connections: 1 | 2, write: Writer = plainSqlInsert) => {
       const prefix = `floor${round++}`;
       const t = performance.now();
-      if (connections === 1) await plainSqlInsert(sql, events, 500, prefix);
-      else await Promise.all([plainSqlInsert(sql, events.slice(0, half), 500, `${prefix}a`), plainSqlInsert(second, events.slice(half), 500, `${prefix}b`)]);
+      const c0 = cpuTicks();
+      if (connections === 1) await write(sql, events, 500, prefix);
+      else await Promise.all([write(sql, events.slice(0, half), 500, `${prefix}a`), write(second, events.slice(half), 500, `${prefix}b`)]);
       const s = (performance.now() - t) / 1000;
-      return [label, N, s.toFixed(1), Math.round(N / s)];
+      const c1 = cpuTicks();
+      const busy = c0 && c1 ? `${Math.round((100 * (c1.busy - c0.busy)) / (c1.total - c0.total))} %` : '';
+      return [label, N, s.toFixed(1), Math.round(N / s), busy];
     };
     await measure('warm-up', 1);
     const rows = [
       await measure('schema as migrated, 1 connection', 1),
       await measure('schema as migrated, 2 connections, disjoint datasets', 2),
+      await measure('schema as migrated, COPY, 2 connections, disjoint datasets', 2, plainCopyInsert),
     ];
     await sql.query(STRIP);
     rows.push(await measure('stripped (no search triggers, node filter indexes, run/version foreign keys), 1 connection', 1));
     rows.push(await measure('stripped, 2 connections, disjoint datasets', 2));
-    console.log(table(['plain SQL', 'events', 'seconds', 'events/s'], rows));
+    rows.push(await measure('stripped, COPY, 2 connections, disjoint datasets', 2, plainCopyInsert));
+    console.log(table(['plain SQL', 'events', 'seconds', 'events/s', 'machine busy'], rows));
   } finally {
     await second.end();
   }
