@@ -22,20 +22,24 @@ interface Ev {
   outputs: Ds[];
 }
 
+/** Creates every dataset the events name, under `prefix`, up front; returns their ids by `<prefix>/<name>`. */
+async function createDatasets(sql: Client, events: Ev[], prefix: string): Promise<Map<string, string>> {
+  const names = [...new Set(events.flatMap((e) => [...e.inputs, ...e.outputs].map((d) => `${prefix}/${d.name}`)))];
+  const created = await sql.query(
+    `WITH n AS (INSERT INTO node (kind, urn, name) SELECT 'dataset', 'urn:pedigree:dataset:' || x, x FROM unnest($1::text[]) x RETURNING id, name)
+     INSERT INTO dataset (id, namespace, name) SELECT id, $2, name FROM n RETURNING id::text, name`,
+    [names, prefix],
+  );
+  return new Map(created.rows.map((r) => [r.name as string, r.id as string]));
+}
+
 /**
  * `prefix` names the datasets and runs this call writes (`<prefix>/<table>`, `<prefix>-<runId>`): calls with
  * different prefixes share no rows, so they can run side by side on separate connections without waiting
  * for each other's locks.
  */
 export async function plainSqlInsert(sql: Client, events: Ev[], batch: number, prefix = 'plain'): Promise<void> {
-  const names = [...new Set(events.flatMap((e) => [...e.inputs, ...e.outputs].map((d) => `${prefix}/${d.name}`)))];
-  const ids = new Map<string, string>();
-  const created = await sql.query(
-    `WITH n AS (INSERT INTO node (kind, urn, name) SELECT 'dataset', 'urn:pedigree:dataset:' || x, x FROM unnest($1::text[]) x RETURNING id, name)
-     INSERT INTO dataset (id, namespace, name) SELECT id, $2, name FROM n RETURNING id::text, name`,
-    [names, prefix],
-  );
-  for (const r of created.rows) ids.set(r.name, r.id);
+  const ids = await createDatasets(sql, events, prefix);
   const latest = new Map<string, number>();
   const inputVersion = new Map<string, string>();
   for (let i = 0; i < events.length; i += batch) {
@@ -108,14 +112,7 @@ async function copyRows(sql: Client, table: string, columns: string[], rows: (st
  * statement per batch, then one COPY per table — the cheapest way PostgreSQL takes rows, for the floor.
  */
 export async function plainCopyInsert(sql: Client, events: Ev[], batch: number, prefix = 'plain'): Promise<void> {
-  const names = [...new Set(events.flatMap((e) => [...e.inputs, ...e.outputs].map((d) => `${prefix}/${d.name}`)))];
-  const ids = new Map<string, string>();
-  const created = await sql.query(
-    `WITH n AS (INSERT INTO node (kind, urn, name) SELECT 'dataset', 'urn:pedigree:dataset:' || x, x FROM unnest($1::text[]) x RETURNING id, name)
-     INSERT INTO dataset (id, namespace, name) SELECT id, $2, name FROM n RETURNING id::text, name`,
-    [names, prefix],
-  );
-  for (const r of created.rows) ids.set(r.name, r.id);
+  const ids = await createDatasets(sql, events, prefix);
   const latest = new Map<string, number>();
   const inputVersion = new Map<string, string>();
   for (let i = 0; i < events.length; i += batch) {
