@@ -19,7 +19,7 @@
 import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
 import { generateEvents } from './ingest-events';
-import { plainCopyInsert, plainSqlInsert } from './ingest-plain-sql';
+import { onTwoConnections, plainCopyInsert, plainSqlInsert, PlainWriter } from './ingest-plain-sql';
 import { benchMain, table } from './support';
 
 const N = Number(process.env.BENCH_FLOOR_EVENTS ?? 20_000);
@@ -47,15 +47,13 @@ benchMain({ PEDIGREE_SEARCH_INDEXER: 'false', DATABASE_POOL_SIZE: '2' }, async (
   await second.connect();
   try {
     const events = generateEvents(N).map((e) => JSON.parse(e.json));
-    const half = Math.ceil(N / 2);
     let round = 0;
-    type Writer = typeof plainSqlInsert;
-    const measure = async (label: string, connections: 1 | 2, write: Writer = plainSqlInsert) => {
+    const measure = async (label: string, connections: 1 | 2, write: PlainWriter = plainSqlInsert) => {
       const prefix = `floor${round++}`;
       const t = performance.now();
       const c0 = cpuTicks();
       if (connections === 1) await write(sql, events, 500, prefix);
-      else await Promise.all([write(sql, events.slice(0, half), 500, `${prefix}a`), write(second, events.slice(half), 500, `${prefix}b`)]);
+      else await onTwoConnections(write, [sql, second], events, 500, prefix);
       const s = (performance.now() - t) / 1000;
       const c1 = cpuTicks();
       const busy = c0 && c1 ? `${Math.round((100 * (c1.busy - c0.busy)) / (c1.total - c0.total))} %` : '';

@@ -14,7 +14,7 @@ interface Ds {
   name: string;
   facets: { schema: { fields: { name: string; type: string }[] } };
 }
-interface Ev {
+export interface Ev {
   run: { runId: string };
   job: { namespace: string; name: string };
   eventTime: string;
@@ -159,4 +159,15 @@ export async function plainCopyInsert(sql: Client, events: Ev[], batch: number, 
     await copyRows(sql, 'edge', ['from_node', 'to_node', 'kind', 'valid_from'], edges);
     await sql.query('COMMIT');
   }
+}
+
+export type PlainWriter = (sql: Client, events: Ev[], batch: number, prefix?: string) => Promise<void>;
+
+/**
+ * `write` on two connections at once, half of the events each under its own prefix (`<prefix>a`, `<prefix>b`):
+ * no dataset shared, no lock waited for — what both cores write of these rows.
+ */
+export async function onTwoConnections(write: PlainWriter, [a, b]: [Client, Client], events: Ev[], batch: number, prefix: string): Promise<void> {
+  const half = Math.ceil(events.length / 2);
+  await Promise.all([write(a, events.slice(0, half), batch, `${prefix}a`), write(b, events.slice(half), batch, `${prefix}b`)]);
 }

@@ -17,14 +17,13 @@
  * after the phase's last event), so each phase pays for indexing only while it runs, not for an earlier
  * phase's backlog — before 2026-11-24 the HTTP and plain-SQL phases did.
  */
-import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { Partitioners } from 'kafkajs';
 import { startKafka } from '../test/support/kafka';
 import { generateEvents, GeneratedEvent } from './ingest-events';
-import { BENCH_KEY, inParallel, outboxEmpty, startBenchApp, table } from './support';
-import { plainSqlInsert } from './ingest-plain-sql';
+import { BENCH_KEY, inParallel, keepAliveRequest, outboxEmpty, startBenchApp, table } from './support';
+import { onTwoConnections, plainSqlInsert } from './ingest-plain-sql';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
 const HTTP_EVENTS = Number(process.env.BENCH_HTTP_EVENTS ?? 50_000);
@@ -136,29 +135,20 @@ async function main(): Promise<void> {
     // Single events, the way an OpenLineage client's HTTP transport sends them: one per request, from many
     // clients at once (group commit applies concurrent requests together).
     const singles = generateEvents(SINGLE_EVENTS, 11);
-    const agent = new Agent({ keepAlive: true, maxSockets: SINGLE_CLIENTS });
-    const { hostname, port } = new URL(bench.url);
-    const postOne = (body: string) =>
-      new Promise<void>((resolve, reject) => {
-        const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${BENCH_KEY}` };
-        const req = request({ agent, hostname, port, path: '/api/v1/lineage', method: 'POST', headers }, (res) => {
-          let text = '';
-          res.on('data', (c: Buffer) => (text += c));
-          res.on('end', () => (res.statusCode === 201 ? resolve() : reject(new Error(`single event: ${res.statusCode} ${text.slice(0, 300)}`))));
-        });
-        req.on('error', reject);
-        req.end(body);
-      });
+    const postOne = keepAliveRequest(bench.url, '/api/v1/lineage', { headers: { authorization: `Bearer ${BENCH_KEY}` }, sockets: SINGLE_CLIENTS });
     const t1 = performance.now();
-    await inParallel(singles, SINGLE_CLIENTS, (e) => postOne(e.json));
+    await inParallel(singles, SINGLE_CLIENTS, async (e) => {
+      const { status, text } = await postOne(e.json);
+      if (status !== 201) throw new Error(`single event: ${status} ${text.slice(0, 300)}`);
+    });
     const singleSeconds = (performance.now() - t1) / 1000;
-    agent.destroy();
     rows.push([`HTTP POST /api/v1/lineage, one event per request, ${SINGLE_CLIENTS} clients`, singles.length, singleSeconds.toFixed(1), Math.round(singles.length / singleSeconds)]);
     await caughtUp('one-per-request');
 
     // Plain SQL floor, same rows, into a fresh schema-compatible namespace.
+    const parsed = httpEvents.map((e) => JSON.parse(e.json));
     const ts = performance.now();
-    await plainSqlInsert(sql, httpEvents.map((e) => JSON.parse(e.json)), 500);
+    await plainSqlInsert(sql, parsed, 500);
     const sqlSeconds = (performance.now() - ts) / 1000;
     rows.push(['plain batched SQL, same rows (no validation, idempotency or merging)', httpEvents.length, sqlSeconds.toFixed(1), Math.round(httpEvents.length / sqlSeconds)]);
     await caughtUp('plain SQL');
@@ -167,10 +157,8 @@ async function main(): Promise<void> {
     // for): what this machine can write of these rows with both cores, beside the service's indexer.
     const second = new Client({ connectionString: bench.databaseUrl });
     await second.connect();
-    const parsed = httpEvents.map((e) => JSON.parse(e.json));
-    const half = Math.ceil(parsed.length / 2);
     const tp = performance.now();
-    await Promise.all([plainSqlInsert(sql, parsed.slice(0, half), 500, 'plain-a'), plainSqlInsert(second, parsed.slice(half), 500, 'plain-b')]);
+    await onTwoConnections(plainSqlInsert, [sql, second], parsed, 500, 'plain-');
     const parallelSeconds = (performance.now() - tp) / 1000;
     await second.end();
     rows.push(['plain batched SQL, same rows, 2 connections on disjoint datasets', parsed.length, parallelSeconds.toFixed(1), Math.round(parsed.length / parallelSeconds)]);

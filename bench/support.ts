@@ -101,31 +101,42 @@ function keepAliveClient(url: string): BenchApp['gqlKeepAlive'] {
 }
 
 /**
- * POSTs JSON to `url` + `path` over one kept-alive `node:http` connection and parses the JSON answer: the
- * client of `gqlKeepAlive`, and of any other HTTP endpoint a benchmark compares it with.
+ * POSTs a ready-made body to `url` + `path` over kept-alive `node:http` connections (`sockets` of them) and
+ * resolves with the status and text of the answer: the client behind `keepAlivePost`, and for load that
+ * sends pre-serialized events.
  */
-export function keepAlivePost(url: string, path: string, extraHeaders: Record<string, string> = {}): (payload: unknown) => Promise<any> {
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+export function keepAliveRequest(
+  url: string,
+  path: string,
+  { headers = {}, sockets = 1 }: { headers?: Record<string, string>; sockets?: number } = {},
+): (body: string) => Promise<{ status: number; text: string }> {
+  const agent = new Agent({ keepAlive: true, maxSockets: sockets });
   const { hostname, port } = new URL(url);
-  return (payload) =>
+  return (body) =>
     new Promise((resolve, reject) => {
-      const body = JSON.stringify(payload);
-      const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...extraHeaders };
-      const req = request({ agent, hostname, port, path, method: 'POST', headers }, (res) => {
+      const all = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers };
+      const req = request({ agent, hostname, port, path, method: 'POST', headers: all }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', reject);
-        res.on('end', () => {
-          try {
-            resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-          } catch (err) {
-            reject(err);
-          }
-        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
       });
       req.on('error', reject);
       req.end(body);
     });
+}
+
+/**
+ * POSTs JSON over one kept-alive connection and parses the JSON answer; an answer other than 2xx rejects
+ * with its status and text. The client of `gqlKeepAlive`, and of any other endpoint a benchmark compares it with.
+ */
+export function keepAlivePost(url: string, path: string, headers: Record<string, string> = {}): (payload: unknown) => Promise<any> {
+  const post = keepAliveRequest(url, path, { headers });
+  return async (payload) => {
+    const { status, text } = await post(JSON.stringify(payload));
+    if (status < 200 || status > 299) throw new Error(`POST ${path}: ${status} ${text.slice(0, 300)}`);
+    return JSON.parse(text);
+  };
 }
 
 /** Waits until the search indexer has emptied its outbox (everything written so far is searchable). */

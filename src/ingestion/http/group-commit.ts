@@ -32,7 +32,7 @@ interface Waiting {
 }
 
 /** Seconds a refused client is asked to wait before it retries. */
-export const BUSY_RETRY_AFTER_SECONDS = 1;
+const BUSY_RETRY_AFTER_SECONDS = 1;
 
 export class GroupCommit {
   private readonly queue: Waiting[] = [];
@@ -44,11 +44,6 @@ export class GroupCommit {
     private readonly options: GroupCommitOptions,
     private readonly onQueueChange: (queuedEvents: number) => void = () => undefined,
   ) {}
-
-  /** Events waiting for a batch now. */
-  get waiting(): number {
-    return this.queued;
-  }
 
   submit(events: RawEvent[]): Promise<IngestSummary> {
     // Refused only when it would have to wait behind others and there is no room: a request larger than the
